@@ -1,0 +1,76 @@
+/**
+ * Response bodies.
+ *
+ * `TestConnectionResult` mirrors entity/services/connections/testConnectionResult.json. Deviations, both for the sake of
+ * Fastify's response serializer and ajv in strict mode, neither changing what validates upstream:
+ *  - `lastUpdatedAt` keeps upstream's `type: integer` (basic.json#/definitions/timestamp) but not its `format:
+ *    utc-millisec`, which ajv does not know (strict mode throws on unknown formats);
+ *  - the step's `message` / `errorLog` drop upstream's `default: null` (a null would not even pass upstream's own
+ *    `type: string`, and a serializer default must not invent one).
+ */
+import { Type, type Static } from 'typebox'
+
+export const TestConnectionStepResult = Type.Object(
+  {
+    name: Type.String({ description: 'Name of the step being tested' }),
+    mandatory: Type.Boolean({ description: 'Is this step mandatory to be passed?', default: true }),
+    passed: Type.Boolean({ description: 'Did the step pass successfully?' }),
+    message: Type.Optional(Type.String({ description: 'Results or exceptions to be shared after running the test.' })),
+    errorLog: Type.Optional(
+      Type.String({
+        description: 'In case of failed step, this field would contain the actual error faced during the step.',
+      }),
+    ),
+  },
+  {
+    title: 'TestConnectionStepResult',
+    description: 'Function that tests one specific element of the service. E.g., listing schemas, lineage, or tags.',
+    additionalProperties: false,
+  },
+)
+export type TestConnectionStepResultT = Static<typeof TestConnectionStepResult>
+
+function statusType(description: string) {
+  return Type.Enum(['Successful', 'Failed', 'Running'], { description, type: 'string' })
+}
+export const TestConnectionResultStatus = statusType('Enum defining possible Test Connection Result status')
+export type TestConnectionResultStatusT = Static<typeof TestConnectionResultStatus>
+
+/** OpenMetadata `TestConnectionResult`. */
+export const TestConnectionResult = Type.Object(
+  {
+    lastUpdatedAt: Type.Optional(
+      Type.Integer({ description: 'Last time that the test connection was executed (Unix epoch milliseconds)' }),
+    ),
+    status: Type.Optional(statusType('Test Connection Result computation status.')),
+    steps: Type.Array(TestConnectionStepResult, { description: 'Steps to test the connection. Order matters.' }),
+  },
+  {
+    title: 'TestConnectionResult',
+    description:
+      'TestConnectionResult is the definition that will encapsulate result of running the test connection steps.',
+    additionalProperties: false,
+  },
+)
+export type TestConnectionResultT = Static<typeof TestConnectionResult>
+
+/** Fastify's error body. */
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer({ description: 'HTTP status code', minimum: 400, maximum: 599 }),
+    error: Type.String({ description: 'HTTP status text, e.g. "Bad Request"' }),
+    message: Type.String({ description: 'What went wrong; for validation errors it names the field path.' }),
+    code: Type.Optional(Type.String({ description: 'Machine-readable error code, when there is one.' })),
+  },
+  { title: 'ErrorResponse', description: 'Error answer.' },
+)
+export type ErrorResponseT = Static<typeof ErrorResponse>
+
+export const Health = Type.Object(
+  {
+    status: Type.Enum(['healthy'], { type: 'string' }),
+    version: Type.String({ description: 'Service version' }),
+  },
+  { title: 'Health', description: 'Liveness answer.', additionalProperties: false },
+)
+export type HealthT = Static<typeof Health>
