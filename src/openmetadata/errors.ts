@@ -1,0 +1,40 @@
+/** Why a Glue object could not be turned into an OpenMetadata payload. */
+export type MappingErrorCode =
+  /** A column's type string is malformed (see the TypeParseError in `cause`). */
+  | 'TYPE_PARSE'
+  /** A column has no type at all. */
+  | 'MISSING_TYPE'
+  /** A name OpenMetadata cannot hold: empty, over 256 characters, with `"` (FQN quoting) or `::` (entityName). */
+  | 'INVALID_NAME'
+  /** A view's `/* Presto View: … *\/` payload is corrupted (see the ViewDecodeError in `cause`). */
+  | 'VIEW_DECODE'
+
+/**
+ * A table (or database/schema) that cannot be mapped. The message names the entity, the column path when a column
+ * is at fault (`items.sku` for a nested field) and the reason, so the caller can put it as-is into a
+ * `failures[]` entry of the step summary.
+ */
+export class MappingError extends Error {
+  constructor(
+    readonly code: MappingErrorCode,
+    message: string,
+    /** Dotted path of the offending column (nested fields included), when a column is at fault. */
+    readonly column?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'MappingError'
+  }
+}
+
+/** Longest name OpenMetadata accepts (basic.json#/definitions/entityName, table.json#/definitions/columnName). */
+export const OM_MAX_NAME_LENGTH = 256
+
+/** Why `name` cannot be an OpenMetadata entity or column name, or undefined when it can. */
+export function invalidNameReason(name: string): string | undefined {
+  if (name.length === 0) return 'the name is empty'
+  if ([...name].length > OM_MAX_NAME_LENGTH) return `the name is longer than ${OM_MAX_NAME_LENGTH} characters`
+  if (name.includes('"')) return 'the name contains a double quote ("), which OpenMetadata FQNs cannot hold'
+  if (name.includes('::')) return "the name contains '::', which OpenMetadata names forbid"
+  return undefined
+}
