@@ -1,0 +1,178 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
+import type { Table } from '@aws-sdk/client-glue'
+import type { AthenaConnectionT } from '../../schemas/athena-connection.js'
+import type { AwsCallSettings } from '../config.js'
+import { createAwsClients, type AwsClients } from '../aws/clients.js'
+import { classifyAwsError, scrubSecrets } from '../aws/errors.js'
+import { explainAwsFailure, explainQueryFailure, type DiagnosisContext, type Operation } from './diagnose.js'
+import { getDatabasesPage, getTablesPage, isView } from './glue-catalog.js'
+import { runQuery } from './query.js'
+import { ATHENA_TEST_STEPS, type StepDefinition } from './test-connection-steps.js'
+
+export interface StepResult {
+  name: string
+  mandatory: boolean
+  passed: boolean
+  message?: string
+  errorLog?: string
+}
+
+export interface TestConnectionResult {
+  lastUpdatedAt: number
+  status: 'Successful' | 'Failed' | 'Running'
+  steps: StepResult[]
+}
+
+export interface TestConnectionOptions {
+  settings: AwsCallSettings
+  signal?: AbortSignal
+  /** true = the schema is filtered out (the connection's schemaFilterPattern, compiled by the caller). */
+  isSchemaFiltered?: (name: string) => boolean
+  /** Called after each finished step with the result so far (status Running until the end). */
+  onStep?: (partial: TestConnectionResult) => void | Promise<void>
+}
+
+/** How many targeted schemas GetTables/GetViews look into before giving up on finding a table. */
+const SCHEMAS_TO_PROBE = 5
+
+/** A failure that already carries the user-facing message and the AWS error for errorLog. */
+class StepFailure extends Error {
+  constructor(message: string, readonly errorLog: string) {
+    super(message)
+  }
+}
+
+/**
+ * Runs OpenMetadata's Athena test-connection steps in order, with their mandatory/shortCircuit
+ * semantics: a failed short-circuit step ends the run (later steps are not listed, as upstream), a
+ * failed step otherwise lets the next ones run. AWS failures become failed steps, never exceptions.
+ */
+export async function testConnection(conn: AthenaConnectionT, opts: TestConnectionOptions): Promise<TestConnectionResult> {
+  const clients = createAwsClients(conn.awsConfig, opts.settings)
+  const secrets = [conn.awsConfig.awsSecretAccessKey, conn.awsConfig.awsSessionToken]
+  const ctxBase: Omit<DiagnosisContext, 'operation'> = {
+    workgroup: conn.workgroup,
+    s3StagingDir: conn.s3StagingDir,
+    ...(conn.awsConfig.endPointURL ? { endpoint: conn.awsConfig.endPointURL } : {}),
+    region: conn.awsConfig.awsRegion,
+    ...(conn.awsConfig.assumeRoleArn ? { roleArn: conn.awsConfig.assumeRoleArn } : {}),
+    ...(conn.catalogId ? { catalogId: conn.catalogId } : {}),
+  }
+  // GetTables and GetViews share one listing, as the upstream checks share theirs.
+  let listing: Promise<Table[]> | undefined
+  const tablesOfTargetedSchemas = () => (listing ??= listTargetedTables(clients, conn, opts))
+
+  const runners: Record<StepDefinition['name'], (call: CallAws) => Promise<string>> = {
+    CheckAccess: (call) => checkAccess(clients, conn, opts, call),
+    GetSchemas: async (call) => {
+      const schemas = await call('glue:GetDatabases', () => targetedSchemas(clients, conn, opts))
+      return schemas.length
+        ? `Found ${schemas.length} schema(s)${schemas.length >= 100 ? ' or more' : ''}, e.g. ${schemas.slice(0, 3).join(', ')}.`
+        : 'The catalog lists no schemas (or the schema filter excludes them all); ingestion would find nothing.'
+    },
+    GetTables: async (call) => {
+      const tables = (await call('glue:GetTables', tablesOfTargetedSchemas)).filter((t) => !isView(t))
+      return tables.length
+        ? `Tables are readable, e.g. ${tables.slice(0, 3).map((t) => `${t.DatabaseName}.${t.Name}`).join(', ')}.`
+        : 'No tables found in the first schemas. Lake Formation hides tables the principal lacks DESCRIBE on, so an empty answer may also mean missing grants.'
+    },
+    GetViews: async (call) => {
+      const views = (await call('glue:GetTables', tablesOfTargetedSchemas)).filter(isView)
+      return views.length
+        ? `Views are readable, e.g. ${views.slice(0, 3).map((t) => `${t.DatabaseName}.${t.Name}`).join(', ')}.`
+        : 'No views found in the first schemas (not required).'
+    },
+  }
+
+  const result: TestConnectionResult = { lastUpdatedAt: Date.now(), status: 'Running', steps: [] }
+  try {
+    for (const step of ATHENA_TEST_STEPS) {
+      const call: CallAws = async (operation, fn) => {
+        try {
+          return await fn()
+        } catch (err) {
+          if (err instanceof StepFailure) throw err
+          if (opts.signal?.aborted) throw err
+          const classified = classifyAwsError(err)
+          throw new StepFailure(
+            explainAwsFailure(classified, { ...ctxBase, operation }),
+            scrubSecrets(`${classified.code}: ${classified.message}`, secrets),
+          )
+        }
+      }
+      let stepResult: StepResult
+      try {
+        const message = await runners[step.name](call)
+        stepResult = { name: step.name, mandatory: step.mandatory, passed: true, message }
+      } catch (err) {
+        if (!(err instanceof StepFailure)) throw err
+        stepResult = { name: step.name, mandatory: step.mandatory, passed: false, message: err.message, errorLog: err.errorLog }
+      }
+      result.steps.push(stepResult)
+      result.lastUpdatedAt = Date.now()
+      await opts.onStep?.({ ...result, steps: [...result.steps] })
+      if (!stepResult.passed && step.shortCircuit) break
+    }
+  } finally {
+    clients.destroy()
+  }
+  const failedMandatory = result.steps.some((s) => s.mandatory && !s.passed)
+  // A short-circuited run never reached its other mandatory steps: that is a failure too.
+  const incomplete = result.steps.length < ATHENA_TEST_STEPS.length
+  result.status = failedMandatory || incomplete ? 'Failed' : 'Successful'
+  result.lastUpdatedAt = Date.now()
+  return result
+}
+
+type CallAws = <T>(operation: Operation, fn: () => Promise<T>) => Promise<T>
+
+async function checkAccess(clients: AwsClients, conn: AthenaConnectionT, opts: TestConnectionOptions, call: CallAws): Promise<string> {
+  const ctx = { workgroup: conn.workgroup, s3StagingDir: conn.s3StagingDir, region: conn.awsConfig.awsRegion }
+  // Credentials first, on their own: an assume-role or key problem is named as such, not as an Athena one.
+  const identity = await call(conn.awsConfig.assumeRoleArn ? 'sts:AssumeRole' : 'sts:GetCallerIdentity', async () => {
+    if (typeof clients.credentials === 'function') await clients.credentials()
+    return clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: opts.signal })
+  })
+  const run = await call('athena:StartQueryExecution', () =>
+    runQuery(clients.athena, {
+      sql: 'SELECT 1',
+      workgroup: conn.workgroup,
+      outputLocation: conn.s3StagingDir,
+      maxWaitMs: opts.settings.queryWaitMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }),
+  )
+  if (run.state === 'SUCCEEDED') {
+    return `Authenticated as ${identity.Arn ?? 'an AWS principal'}; SELECT 1 succeeded in workgroup ${conn.workgroup} (query ${run.queryExecutionId}).`
+  }
+  if (run.state === 'TIMED_OUT') {
+    throw new StepFailure(
+      `SELECT 1 did not finish within ${Math.round(opts.settings.queryWaitMs / 1000)} s in workgroup ${conn.workgroup} (query ${run.queryExecutionId}, stopped). The workgroup may be saturated; try again or raise ATHENA_QUERY_WAIT_MS.`,
+      `Query ${run.queryExecutionId} still running after ${opts.settings.queryWaitMs} ms`,
+    )
+  }
+  throw new StepFailure(
+    explainQueryFailure(run.stateChangeReason, { ...ctx, operation: 'athena:StartQueryExecution' }),
+    `Query ${run.queryExecutionId} ${run.state}: ${run.stateChangeReason ?? 'no reason given'}`,
+  )
+}
+
+async function targetedSchemas(clients: AwsClients, conn: AthenaConnectionT, opts: TestConnectionOptions): Promise<string[]> {
+  const page = await getDatabasesPage(clients.glue, scopeOf(conn, opts))
+  return page.databases.map((d) => d.Name!).filter((name) => !opts.isSchemaFiltered?.(name))
+}
+
+async function listTargetedTables(clients: AwsClients, conn: AthenaConnectionT, opts: TestConnectionOptions): Promise<Table[]> {
+  const schemas = await targetedSchemas(clients, conn, opts)
+  const found: Table[] = []
+  for (const schema of schemas.slice(0, SCHEMAS_TO_PROBE)) {
+    const page = await getTablesPage(clients.glue, scopeOf(conn, opts), schema)
+    found.push(...page.tables)
+    if (found.some((t) => !isView(t)) && found.some(isView)) break
+  }
+  return found
+}
+
+function scopeOf(conn: AthenaConnectionT, opts: TestConnectionOptions) {
+  return { ...(conn.catalogId ? { catalogId: conn.catalogId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }
+}

@@ -1,0 +1,88 @@
+import { PassThrough } from 'node:stream'
+import { buildApp, type App } from '../../src/app.js'
+import type { ServiceConfig } from '../../src/config.js'
+import { startFakeAws, type FakeAws } from './aws-endpoint.js'
+import type { Catalog } from './catalog.js'
+
+// The SDK's default chain would otherwise probe the instance-metadata endpoint and wait.
+process.env.AWS_EC2_METADATA_DISABLED = 'true'
+
+/** Secrets the tests put into connections; nothing the service emits may contain them. */
+export const TEST_SECRETS = {
+  secretAccessKey: 'tEsTsEcReTkEy/0123456789abcdefghijklmnop',
+  sessionToken: 'FwoGZXIvYXdzEXAMPLESESSIONTOKEN+secret/value==',
+  bearer: 'bearer-token-under-test-4f8a9c',
+}
+
+export interface Harness {
+  app: App
+  aws: FakeAws
+  /** Every log line the app wrote, as text. */
+  logs: () => string
+  close(): Promise<void>
+}
+
+interface TapLike {
+  teardown(fn: () => unknown): void
+}
+
+/** A fake AWS endpoint plus the app wired to it; torn down with the test. */
+export async function startHarness(
+  t: TapLike,
+  opts: { catalog?: Catalog; config?: Partial<ServiceConfig>; latencyMs?: number } = {},
+): Promise<Harness> {
+  const aws = await startFakeAws({ ...(opts.catalog ? { catalog: opts.catalog } : {}), ...(opts.latencyMs ? { latencyMs: opts.latencyMs } : {}) })
+  const stream = new PassThrough()
+  const chunks: string[] = []
+  stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')))
+  const app = await buildApp({
+    logStream: stream,
+    config: {
+      logLevel: 'debug',
+      // Fast failure in tests: the SDK's own retries are exercised where a test asks for them.
+      aws: { maxAttempts: 2, requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, queryWaitMs: 5_000 },
+      ...opts.config,
+    },
+  })
+  const h: Harness = {
+    app,
+    aws,
+    logs: () => chunks.join(''),
+    async close() {
+      await app.close()
+      await aws.close()
+    },
+  }
+  t.teardown(() => h.close())
+  return h
+}
+
+/** An AthenaConnection pointed at the fake endpoint, with static keys unless overridden. */
+export function athenaConnection(aws: FakeAws, overrides: Record<string, unknown> = {}, awsOverrides: Record<string, unknown> = {}) {
+  return {
+    type: 'Athena',
+    awsConfig: {
+      awsAccessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      awsSecretAccessKey: TEST_SECRETS.secretAccessKey,
+      awsRegion: 'us-east-1',
+      endPointURL: aws.url,
+      ...awsOverrides,
+    },
+    s3StagingDir: 's3://athena-results-123456789012/primary/',
+    workgroup: 'primary',
+    ...overrides,
+  }
+}
+
+/** Sets environment variables for one test and restores them when it ends (undefined = unset). */
+export function withEnv(t: TapLike, vars: Record<string, string | undefined>): void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+  apply(vars)
+  t.teardown(() => apply(saved))
+}
