@@ -7,6 +7,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pino from 'pino'
 import health from '../routes/health.js'
 import testConnection from '../routes/test-connection.js'
+import databases from '../routes/databases.js'
+import ingestRoute from '../routes/ingest.js'
 import { bearerAccepted } from './auth.js'
 import { loadConfig, type ServiceConfig } from './config.js'
 import { loggerOptions } from './logging.js'
@@ -75,6 +77,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
 
   await app.register(health)
   await app.register(testConnection)
+  await app.register(databases)
+  await app.register(ingestRoute)
   return app
 }
 
