@@ -30,6 +30,7 @@ const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
         signal: abortOnClientGone(reply),
         withTables: true,
         onProgress: (p) => request.log.info({ progress: p }, 'ingest progress'),
+        progressEveryMs: app.serviceConfig.progressIntervalMs,
       })
       if (wantsJson(request.headers.accept)) return reply.send(await collectIngestDocument(started.records))
       // A stream bypasses the response serializer; the 200 schema describes the JSON form.

@@ -490,6 +490,14 @@ export const SourceOptions = Type.Object(
         maximum: 32,
       }),
     ),
+    maxAttempts: Type.Optional(
+      Type.Integer({
+        description:
+          'Attempts per AWS call for this request (throttling, 5xx and connection resets are retried with back-off and jitter); the service default (AWS_MAX_ATTEMPTS) applies when absent.',
+        minimum: 1,
+        maximum: 20,
+      }),
+    ),
   },
   {
     title: 'SourceOptions',

@@ -15,6 +15,8 @@ export interface ServiceConfig {
   logLevel: string
   authTokens: string[]
   aws: AwsCallSettings
+  /** How often a running ingest logs its progress. */
+  progressIntervalMs: number
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -28,7 +30,7 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
 }
 
 export function defaultAwsSettings(): AwsCallSettings {
-  return { maxAttempts: 4, requestTimeoutMs: 20_000, connectionTimeoutMs: 5_000, queryWaitMs: 30_000 }
+  return { maxAttempts: 6, requestTimeoutMs: 20_000, connectionTimeoutMs: 5_000, queryWaitMs: 30_000 }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     host: env.HOST || '0.0.0.0',
     logLevel: env.LOG_LEVEL || 'info',
     authTokens: (env.AUTH_TOKEN ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    progressIntervalMs: intFromEnv(env, 'PROGRESS_INTERVAL_MS', 10_000, 1),
     aws: {
       maxAttempts: intFromEnv(env, 'AWS_MAX_ATTEMPTS', aws.maxAttempts, 1),
       requestTimeoutMs: intFromEnv(env, 'AWS_REQUEST_TIMEOUT_MS', aws.requestTimeoutMs, 1),

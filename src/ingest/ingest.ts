@@ -46,6 +46,13 @@ interface DatabaseSource {
 export const STEP_NAME = 'Athena'
 
 /**
+ * Pages a schema's reader may fetch ahead of the output. Enough that the readers of the next schemas
+ * keep AWS busy while one schema streams out; small enough that memory stays flat (at most about
+ * concurrency × 2 × PAGES_AHEAD pages are held, whatever the catalog's size).
+ */
+const PAGES_AHEAD = 6
+
+/**
  * Reads the catalog and yields OpenMetadata records: service → database → schema → tables, then the
  * status. The first AWS call (the Glue database listing) happens before the first record, so a
  * credentials or catalog error is thrown (for a clean HTTP error) instead of breaking a stream.
@@ -132,37 +139,43 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     })
     progress.addSchemas(kept.length)
     const producers = kept.map((schema) => () => schemaItems(source, databaseFqn, schema))
-    for await (const item of orderedMerge(producers, { concurrency: plan.schemaConcurrency, buffer: 4, ...(opts.signal ? { signal: opts.signal } : {}) })) {
-      if (item.type === 'record') yield count(item.record)
-      else if (item.type === 'failed') tracker.fail(item.name, item.error)
-      else if (item.type === 'filtered') tracker.filter()
-      else progress.schemaDone()
+    const merged = orderedMerge(producers, {
+      concurrency: plan.schemaConcurrency,
+      buffer: PAGES_AHEAD,
+      lookahead: plan.schemaConcurrency * 2,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    })
+    for await (const batch of merged) {
+      for (const item of batch) {
+        if (item.type === 'record') yield count(item.record)
+        else if (item.type === 'failed') tracker.fail(item.name, item.error)
+        else if (item.type === 'filtered') tracker.filter()
+        else progress.schemaDone()
+      }
       if (opts.signal?.aborted) return
     }
   }
 
-  /** One schema: its record, then its tables page by page (each page mapped as a batch). */
-  async function* schemaItems(source: DatabaseSource, databaseFqn: string, schema: Database): AsyncGenerator<Item> {
+  /** One schema: its record, then its tables one page (one batch) at a time, in Glue's order. */
+  async function* schemaItems(source: DatabaseSource, databaseFqn: string, schema: Database): AsyncGenerator<Item[]> {
     const schemaName = schema.Name!
     let schemaFqn: string
     try {
       schemaFqn = appendFqn(databaseFqn, schemaName)
-      yield { type: 'record', record: { kind: 'databaseSchema', entity: buildCreateSchema(schema, databaseFqn) } }
+      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: buildCreateSchema(schema, databaseFqn) } }]
     } catch (err) {
-      yield { type: 'failed', name: `${databaseFqn}.${schemaName}`, error: (err as Error).message }
+      yield [{ type: 'failed', name: `${databaseFqn}.${schemaName}`, error: (err as Error).message }]
       return
     }
     if (opts.withTables) {
       try {
-        for await (const page of source.tablePages(schemaName)) {
-          for (const table of page) yield tableItem(table, schemaFqn)
-        }
+        for await (const page of source.tablePages(schemaName)) yield page.map((table) => tableItem(table, schemaFqn))
       } catch (err) {
         if (opts.signal?.aborted) return
-        yield { type: 'failed', name: schemaFqn, error: `Listing the tables of ${source.label} schema ${schemaName} failed: ${awsMessage(err, source.tablesOperation, plan)}` }
+        yield [{ type: 'failed', name: schemaFqn, error: `Listing the tables of ${source.label} schema ${schemaName} failed: ${awsMessage(err, source.tablesOperation, plan)}` }]
       }
     }
-    yield { type: 'schemaDone' }
+    yield [{ type: 'schemaDone' }]
   }
 
   function tableItem(table: Table, schemaFqn: string): Item {

@@ -28,6 +28,8 @@ export async function* orderedMerge<T>(
   let next = 0
   let current = 0
   let slotFreed: (() => void) | undefined
+  /** Set when the consumer has gone: no producer may start after that. */
+  let stopped = false
 
   function start(index: number) {
     const channel = new Channel<T>(opts.buffer)
@@ -49,6 +51,7 @@ export async function* orderedMerge<T>(
     })()
   }
   function fill() {
+    if (stopped || opts.signal?.aborted) return
     while (next < producers.length && running < opts.concurrency && next < current + lookahead) start(next++)
   }
 
@@ -56,13 +59,18 @@ export async function* orderedMerge<T>(
     for (current = 0; current < producers.length; current++) {
       fill()
       while (channels[current] === undefined) {
-        await new Promise<void>((resolve) => (slotFreed = resolve))
+        if (opts.signal?.aborted) return
+        await new Promise<void>((resolve) => {
+          slotFreed = resolve
+          opts.signal?.addEventListener('abort', () => resolve(), { once: true })
+        })
         fill()
       }
       for await (const item of channels[current]!) yield item
       channels[current] = undefined
     }
   } finally {
+    stopped = true
     for (const c of channels) c?.close()
   }
 }

@@ -18,7 +18,8 @@ export interface StartedIngest {
  */
 export async function startIngest(source: SourceT, defaultServiceName: string | undefined, opts: IngestOptions): Promise<StartedIngest> {
   const plan = planIngest(source, defaultServiceName)
-  const iterator = ingest(plan, opts)
+  const maxAttempts = source.options?.maxAttempts
+  const iterator = ingest(plan, maxAttempts ? { ...opts, settings: { ...opts.settings, maxAttempts } } : opts)
   let first: IteratorResult<IngestRecord>
   try {
     first = await iterator.next()

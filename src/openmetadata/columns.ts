@@ -102,6 +102,24 @@ function fieldsToColumns(fields: HiveStructField[], parentPath: string): OmColum
 }
 
 /**
+ * Parsed type trees by type text. A catalog repeats the same few hundred type strings across many
+ * thousands of columns; parsing each once takes the parser off the ingest's hot path. Trees are never
+ * mutated, so sharing them is safe; the map is emptied when full so memory stays bounded.
+ */
+const parsedTypes = new Map<string, HiveType>()
+const PARSED_TYPES_MAX = 10_000
+
+function parseCached(type: string): HiveType {
+  let node = parsedTypes.get(type)
+  if (node === undefined) {
+    node = parseHiveType(type)
+    if (parsedTypes.size >= PARSED_TYPES_MAX) parsedTypes.clear()
+    parsedTypes.set(type, node)
+  }
+  return node
+}
+
+/**
  * One Glue column → OpenMetadata column. Throws {@link MappingError} (naming the column) for an unparseable or
  * missing type, or a name OpenMetadata cannot hold.
  */
@@ -114,7 +132,7 @@ export function mapGlueColumn(column: GlueColumn, ordinalPosition?: number): OmC
   }
   let node: HiveType
   try {
-    node = parseHiveType(type)
+    node = parseCached(type)
   } catch (err) {
     if (err instanceof TypeParseError) {
       throw new MappingError('TYPE_PARSE', `column ${JSON.stringify(name)}: unparseable type: ${err.message}`, name, {

@@ -1,0 +1,173 @@
+// `npm run bench`: ingest speed and memory of the built service against generated catalogs, beside
+// a raw-SDK baseline reading the same Glue pages in the same run. Prints a table; asserts nothing.
+//
+//   BENCH_SIZES=1000,10000,100000  tables per run      BENCH_COLUMNS=20      columns per table
+//   BENCH_CONCURRENCY=4            schemas at once      BENCH_LATENCY_MS=0    AWS latency per call
+//   BENCH_TABLES_PER_SCHEMA=1000
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { GlueClient, paginateGetDatabases, paginateGetTables } from '@aws-sdk/client-glue'
+import { startFakeAws } from '../test/support/aws-endpoint.js'
+import { generateCatalog } from '../test/support/catalog.js'
+
+process.env.AWS_EC2_METADATA_DISABLED = 'true'
+const env = (name: string, fallback: string) => process.env[name] || fallback
+const sizes = env('BENCH_SIZES', '1000,10000,100000').split(',').map(Number)
+const columns = Number(env('BENCH_COLUMNS', '20'))
+const concurrency = Number(env('BENCH_CONCURRENCY', '4'))
+const latencyMs = Number(env('BENCH_LATENCY_MS', '0'))
+const perSchema = Number(env('BENCH_TABLES_PER_SCHEMA', '1000'))
+const serverEntry = fileURLToPath(new URL('../src/server.js', import.meta.url))
+const credentials = { accessKeyId: 'AKIABENCHMARK', secretAccessKey: 'bench-secret' }
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** A fresh service process per run, so its peak RSS (VmHWM) belongs to that run alone. */
+async function startService() {
+  const port = await freePort()
+  const child = spawn(process.execPath, [serverEntry], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (;;) {
+    try {
+      if ((await fetch(url + '/health')).ok) break
+    } catch {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+  const peakRssMb = () => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : NaN
+  }
+  const stop = () => new Promise<void>((resolve) => {
+    child.on('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+  return { url, peakRssMb, stop }
+}
+
+async function serviceIngest(url: string, awsUrl: string): Promise<{ tables: number; ms: number }> {
+  const started = performance.now()
+  const res = await fetch(url + '/v1/ingest', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      serviceName: 'bench',
+      serviceConnection: {
+        config: {
+          type: 'Athena',
+          awsConfig: { awsAccessKeyId: credentials.accessKeyId, awsSecretAccessKey: credentials.secretAccessKey, awsRegion: 'us-east-1', endPointURL: awsUrl },
+          s3StagingDir: 's3://athena-results-123456789012/primary/',
+          workgroup: 'primary',
+        },
+      },
+      options: { schemaConcurrency: concurrency },
+    }),
+  })
+  if (!res.ok || !res.body) throw new Error(`ingest answered HTTP ${res.status}: ${await res.text()}`)
+  let tables = 0
+  let tail = ''
+  const decoder = new TextDecoder()
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    const text = tail + decoder.decode(chunk, { stream: true })
+    let from = 0
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      // '{"kind":"table"' is the start of every table line
+      if (text.startsWith('{"kind":"table"', from)) tables++
+      from = nl + 1
+    }
+    tail = text.slice(from)
+  }
+  return { tables, ms: performance.now() - started }
+}
+
+/** The raw SDK: the Glue paginators reading the same pages with the same concurrency, discarding them. */
+async function baseline(awsUrl: string): Promise<{ tables: number; ms: number }> {
+  const started = performance.now()
+  const glue = new GlueClient({ endpoint: awsUrl, region: 'us-east-1', credentials, maxAttempts: 6 })
+  const names: string[] = []
+  for await (const page of paginateGetDatabases({ client: glue, pageSize: 100 }, { MaxResults: 100 })) {
+    for (const d of page.DatabaseList ?? []) names.push(d.Name!)
+  }
+  let tables = 0
+  let next = 0
+  const worker = async () => {
+    while (next < names.length) {
+      const name = names[next++]!
+      for await (const page of paginateGetTables({ client: glue, pageSize: 100 }, { DatabaseName: name, MaxResults: 100 })) {
+        tables += page.TableList?.length ?? 0
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  glue.destroy()
+  return { tables, ms: performance.now() - started }
+}
+
+const rows: string[][] = []
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+console.log(`benchmark: ${columns} columns/table, ${perSchema} tables/schema, concurrency ${concurrency}, AWS latency ${latencyMs} ms/call`)
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`)
+
+for (const size of sizes) {
+  const schemas = Math.max(1, Math.ceil(size / perSchema))
+  const catalog = generateCatalog({ schemas, tablesPerSchema: Math.ceil(size / schemas), columnsPerTable: columns })
+  const aws = await startFakeAws({ catalog, ...(latencyMs ? { latencyMs } : {}) })
+  const service = await startService()
+  const svc = await serviceIngest(service.url, aws.url)
+  const counts = aws.counts()
+  const rss = service.peakRssMb()
+  await service.stop()
+  aws.reset()
+  const base = await baseline(aws.url)
+  await aws.close()
+  const calls = Object.values(counts).reduce((a, b) => a + b, 0)
+  const expectedCalls = schemas * Math.ceil(size / schemas / 100) + Math.ceil(schemas / 100)
+  if (svc.tables !== size || base.tables !== size) throw new Error(`table counts differ: service ${svc.tables}, baseline ${base.tables}, expected ${size}`)
+  rows.push([
+    fmt(size),
+    fmt((svc.tables / svc.ms) * 1000),
+    fmt((base.tables / base.ms) * 1000),
+    fmt(base.ms / svc.ms, 2),
+    `${fmt((calls / size) * 1000, 1)} (${calls === expectedCalls ? '=' : '≠'} ${expectedCalls})`,
+    fmt(rss),
+  ])
+}
+
+const head = ['tables', 'service tables/s', 'raw SDK tables/s', 'ratio', 'AWS calls/1k tables (total = expected)', 'service peak RSS MB']
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padStart(widths[i]!)).join(' | ') + ' |'
+console.log(line(head))
+console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+for (const r of rows) console.log(line(r))
+
+// Concurrency under latency: 20 schemas × 500 tables with 50 ms per AWS call.
+{
+  const schemas = 20
+  const lat = 50
+  const catalog = generateCatalog({ schemas, tablesPerSchema: 500, columnsPerTable: columns })
+  const aws = await startFakeAws({ catalog, latencyMs: lat })
+  const service = await startService()
+  const svc = await serviceIngest(service.url, aws.url)
+  await service.stop()
+  await aws.close()
+  const pages = schemas * 5
+  const ideal = Math.ceil(pages / concurrency) * lat + lat // + the GetDatabases page
+  console.log(
+    `\nlatency run: ${schemas} schemas × 500 tables, ${lat} ms/call, concurrency ${concurrency}: ${fmt(svc.ms)} ms ` +
+      `for ${svc.tables} tables; ideal (⌈${pages} pages ÷ ${concurrency}⌉ × ${lat} ms + GetDatabases) ${fmt(ideal)} ms → ${fmt(svc.ms / ideal, 2)}× ideal`,
+  )
+}
