@@ -1,6 +1,10 @@
 # syntax=docker/dockerfile:1
 # Node 20 is the runtime the test suite runs on (CI); the AWS SDK versions in package-lock.json support it.
-FROM node:20-bookworm-slim AS build
+# The major is pinned by the tag; pin the digest (node:20-bookworm-slim@sha256:…) in your registry for
+# reproducible builds.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,10 +17,11 @@ COPY scripts ./scripts
 COPY bench ./bench
 RUN npx tsc -p tsconfig.json
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=8080 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -24,9 +29,14 @@ COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/routes ./dist/routes
 COPY --from=build /app/dist/schemas ./dist/schemas
 COPY openapi.yaml ./
-# Nothing is written at run time: the filesystem can be mounted read-only.
+# Nothing is written at run time (logs go to stdout; npm and its cache are not used once built): the
+# filesystem can be mounted read-only. The files stay root-owned, so the service cannot change its code.
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# node handles SIGTERM/SIGINT itself (graceful shutdown, SHUTDOWN_GRACE_MS, exit 0), also as PID 1; run
+# with `docker run --init` (or Kubernetes' shareProcessNamespace / tini) if child processes should be reaped,
+# and give `docker stop` more than the grace period (`--stop-timeout 20`).
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/server.js"]

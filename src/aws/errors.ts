@@ -41,7 +41,7 @@ const MISSING_CREDS = new Set(['CredentialsProviderError', 'AssumeRoleNoCredenti
 const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown'])
 const NOT_FOUND = new Set(['EntityNotFoundException', 'ResourceNotFoundException', 'MetadataException', 'NoSuchEntity'])
 const INVALID_REQUEST = new Set(['InvalidRequestException', 'InvalidInputException', 'ValidationException', 'InvalidParameterValue'])
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ERR_INVALID_URL'])
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ERR_INVALID_URL', 'EENDPOINTBLOCKED'])
 const TIMEOUT = new Set(['TimeoutError', 'ETIMEDOUT', 'RequestTimeout', 'RequestTimeoutException'])
 
 interface SdkLikeError {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { openApiYaml } from '../../src/openapi-document.js'
-import { startHarness, TEST_SECRETS } from '../support/harness.js'
+import { athenaConnection, startHarness, TEST_SECRETS } from '../support/harness.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -26,6 +26,31 @@ t.test('AUTH_TOKEN guards /v1/*: missing, malformed and wrong tokens get the sam
     const res = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: {}, headers: { authorization: `Bearer ${token}` } })
     t.equal(res.statusCode, 400, 'an accepted token reaches validation (both rotated tokens work)')
   }
+})
+
+t.test('AUTH_TOKEN: every /v1 route answers 401 before parsing, the concurrency gate or any AWS call; /health and /docs stay open', async (t) => {
+  const h = await startHarness(t, { config: { authTokens: [TEST_SECRETS.bearer], bodyLimitBytes: 1024, maxConcurrentIngests: 1 } })
+  const source = { serviceName: 's', serviceConnection: { config: athenaConnection(h.aws) } }
+  const cases = [
+    { method: 'POST' as const, url: '/v1/test-connection', payload: athenaConnection(h.aws) },
+    { method: 'POST' as const, url: '/v1/databases', payload: source },
+    { method: 'POST' as const, url: '/v1/ingest', payload: source },
+    { method: 'POST' as const, url: '/v1/ingest', payload: { ...source, junk: 'x'.repeat(5000) } }, // over the body limit
+    { method: 'POST' as const, url: '/v1/ingest', payload: '{"not json', headers: { 'content-type': 'application/json' } },
+    { method: 'GET' as const, url: '/v1/nope' }, // unknown routes do not reveal themselves
+    { method: 'GET' as const, url: '/v1/ingest' },
+  ]
+  for (const c of cases) {
+    const res = await h.app.inject(c)
+    t.equal(res.statusCode, 401, `${c.method} ${c.url}`)
+    t.same(res.json(), { statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid bearer token' })
+    t.equal(res.headers['www-authenticate'], 'Bearer')
+  }
+  t.equal(h.aws.count(), 0, 'nothing reached AWS')
+  t.equal(h.app.ingestGate.inUse, 0, 'no slot was taken')
+  for (const url of ['/health', '/docs/json']) t.equal((await h.app.inject({ method: 'GET', url })).statusCode, 200, `${url} is open`)
+  const ok = await h.app.inject({ method: 'POST', url: '/v1/databases', payload: source, headers: { authorization: `bearer   ${TEST_SECRETS.bearer}  ` } })
+  t.equal(ok.statusCode, 200, 'the scheme is case-insensitive and spaces around the token do not matter')
 })
 
 t.test('GET /docs serves Swagger UI and openapi.yaml is the document it serves', async (t) => {

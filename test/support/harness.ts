@@ -41,6 +41,11 @@ export async function startHarness(
       logLevel: 'debug',
       // Fast failure in tests: the SDK's own retries are exercised where a test asks for them.
       aws: { maxAttempts: 2, requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, queryWaitMs: 5_000 },
+      // Tests send many requests from one address, and the fake AWS endpoint shares the test's event
+      // loop (a big catalog keeps it busy): rate limiting and load shedding are off unless a test turns
+      // them on (test/routes/limits.test.ts does).
+      rateLimitMax: 0,
+      maxEventLoopDelayMs: 0,
       ...opts.config,
     },
   })
