@@ -1,0 +1,83 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AutomationTriggered, AutomationWorkflow, PipelineServiceHealth } from '../schemas/automation.js'
+import { ErrorResponse } from '../schemas/responses.js'
+import { basicAccepted } from '../src/automation/basic-auth.js'
+import { runAutomationWorkflow } from '../src/automation/runner.js'
+
+/**
+ * The part of the OpenMetadata managed APIs (the Airflow plugin's REST API) that OpenMetadata's server
+ * uses for test connections, under AUTOMATION_PREFIX (default /api/v1/openmetadata, one of the paths
+ * OpenMetadata's AirflowRESTClient probes): `GET health`, `GET health-auth` (its version detection) and
+ * `POST run_automation`. Basic auth with AUTOMATION_USERNAME / AUTOMATION_PASSWORD (OpenMetadata's
+ * AIRFLOW_USERNAME / AIRFLOW_PASSWORD); without them every route answers 503.
+ */
+const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
+  const settings = app.serviceConfig.automation
+  const { prefix, username, password } = settings
+  const health = { status: 'healthy' as const, version: settings.reportedVersion }
+  const errors = { 401: ErrorResponse, 503: ErrorResponse }
+
+  const gate = (requireAuth: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!username || !password) {
+      return reply.status(503).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'The automation API is disabled: set AUTOMATION_USERNAME and AUTOMATION_PASSWORD to enable it',
+      })
+    }
+    if (requireAuth && !basicAccepted(request.headers.authorization, username, password)) {
+      reply.header('www-authenticate', 'Basic realm="openmetadata-automation", charset="UTF-8"')
+      return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid Basic credentials for the automation API' })
+    }
+  }
+
+  app.get(
+    `${prefix}/health`,
+    {
+      schema: { tags: ['automation'], summary: 'Pipeline-service health (no auth), as the managed APIs answer it', response: { 200: PipelineServiceHealth, 503: ErrorResponse } },
+      onRequest: gate(false),
+    },
+    async () => health,
+  )
+
+  app.get(
+    `${prefix}/health-auth`,
+    {
+      schema: {
+        tags: ['automation'],
+        summary: 'Pipeline-service health behind Basic auth (OpenMetadata detects the API with it)',
+        response: { 200: PipelineServiceHealth, ...errors },
+      },
+      onRequest: gate(true),
+    },
+    async () => health,
+  )
+
+  app.post(
+    `${prefix}/run_automation`,
+    {
+      schema: {
+        tags: ['automation'],
+        summary: "Run an OpenMetadata automation workflow (Athena test connection), PATCHing each step's result back",
+        description:
+          'Body: the automation Workflow OpenMetadata posts (workflowType TEST_CONNECTION, request a TestServiceConnectionRequest ' +
+          'for Athena, openMetadataServerConnection with hostPort and securityConfig.jwtToken). After each finished step the ' +
+          'TestConnectionResult is PATCHed to {hostPort}/v1/automations/workflows/{id}; the answer comes when the run is done.',
+        body: AutomationWorkflow,
+        response: { 200: AutomationTriggered, 400: ErrorResponse, 502: ErrorResponse, 504: ErrorResponse, ...errors },
+      },
+      onRequest: gate(true),
+    },
+    async (request) => {
+      return runAutomationWorkflow(request.body, {
+        aws: app.serviceConfig.aws,
+        om: app.serviceConfig.openMetadataSink,
+        endpointAllowlist: app.serviceConfig.endpointAllowlist,
+        log: request.log,
+      })
+    },
+  )
+}
+
+export default automationRoute

@@ -1,0 +1,100 @@
+import type { SinkBlockT, WorkflowConfigT } from '../../schemas/sink.js'
+import { scrubSecrets } from '../aws/errors.js'
+import { BadInputError, ServiceError, UpstreamError } from '../errors.js'
+import { OmUnreachableError, serverMessage, type OmClient, type OmTarget } from './om-client.js'
+
+export const JWT_FIELD = 'workflowConfig.openMetadataServerConfig.securityConfig.jwtToken'
+const HOST_FIELD = 'workflowConfig.openMetadataServerConfig.hostPort'
+
+export interface SinkRequest {
+  sink?: SinkBlockT
+  workflowConfig?: WorkflowConfigT
+}
+
+/** Where to write, from the request's workflow blocks; undefined when the request has none. 400s name the field. */
+export function resolveTarget(body: SinkRequest): OmTarget | undefined {
+  if (!body.sink && !body.workflowConfig) return undefined
+  if (body.sink && body.sink.type !== 'metadata-rest') {
+    throw new BadInputError(`body/sink/type must be 'metadata-rest' (the OpenMetadata REST API), got '${body.sink.type}'`)
+  }
+  const server = body.workflowConfig?.openMetadataServerConfig
+  if (!server) {
+    throw new BadInputError("body/workflowConfig/openMetadataServerConfig is required with body/sink: it says which OpenMetadata server to write to")
+  }
+  if (server.authProvider !== undefined && server.authProvider !== 'openmetadata') {
+    throw new BadInputError(
+      `body/workflowConfig/openMetadataServerConfig/authProvider must be 'openmetadata' (a bot JWT in securityConfig.jwtToken), got '${server.authProvider}'`,
+    )
+  }
+  const jwtToken = server.securityConfig?.jwtToken
+  if (typeof jwtToken !== 'string' || jwtToken.trim() === '') {
+    throw new BadInputError(`body/${JWT_FIELD.replaceAll('.', '/')} is required to write to OpenMetadata (the ingestion bot's JWT)`)
+  }
+  return { baseUrl: parseHostPort(server.hostPort), jwtToken: jwtToken.trim() }
+}
+
+function parseHostPort(hostPort: string): string {
+  let url: URL
+  try {
+    url = new URL(hostPort)
+  } catch {
+    throw new BadInputError(`body/${HOST_FIELD.replaceAll('.', '/')} must be an absolute http(s) URL such as http://openmetadata:8585/api`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BadInputError(`body/${HOST_FIELD.replaceAll('.', '/')} must use http or https, got ${url.protocol.replace(':', '')}`)
+  }
+  if (url.username || url.password) {
+    throw new BadInputError(`body/${HOST_FIELD.replaceAll('.', '/')} must not carry credentials; the JWT goes in securityConfig.jwtToken`)
+  }
+  if (url.search || url.hash) {
+    throw new BadInputError(`body/${HOST_FIELD.replaceAll('.', '/')} must not have a query or fragment`)
+  }
+  return url.toString().replace(/\/+$/, '')
+}
+
+/**
+ * Checks the server before anything else happens (no AWS call yet), as OpenMetadata's client does when
+ * it starts: `GET /v1/system/version` (open: reachability, and that this is an OpenMetadata API at all),
+ * then one authenticated call, `GET /v1/users/loggedInUser`, since the version endpoint does not look at
+ * the token. Failures are ServiceErrors: 502 when the server refuses the JWT or cannot be used, 504 when
+ * it does not answer. Returns the server's version.
+ */
+export async function checkServer(client: OmClient): Promise<string> {
+  const { baseUrl, jwtToken } = client.target
+  const clean = (s: string) => scrubSecrets(s, [jwtToken])
+  let version: string | undefined
+  try {
+    const res = await client.request('GET', '/v1/system/version', { auth: false })
+    const v = (res.json as { version?: unknown } | undefined)?.version
+    if (res.status !== 200 || typeof v !== 'string') {
+      throw new UpstreamError(
+        `${baseUrl}/v1/system/version answered HTTP ${res.status}${typeof v === 'string' ? '' : ' without a version'}: ` +
+          `is ${HOST_FIELD} the OpenMetadata server's API URL (e.g. http://openmetadata:8585/api)?`,
+        'OpenMetadataNotFound',
+      )
+    }
+    version = v
+    const me = await client.request('GET', '/v1/users/loggedInUser')
+    if (me.status === 401 || me.status === 403) {
+      throw new UpstreamError(
+        `OpenMetadata at ${baseUrl} rejected ${JWT_FIELD} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` +
+          "Use the ingestion bot's current token (Settings → Bots → ingestion-bot).",
+        'OpenMetadataUnauthorized',
+      )
+    }
+    if (me.status !== 200) {
+      throw new UpstreamError(`OpenMetadata at ${baseUrl} answered HTTP ${me.status} to an authenticated call: ${clean(serverMessage(me))}`, 'OpenMetadataError')
+    }
+  } catch (err) {
+    if (err instanceof ServiceError) throw err
+    if (err instanceof OmUnreachableError) {
+      throw new ServiceError(
+        /no answer within/.test(err.message) ? 504 : 502,
+        `The OpenMetadata server at ${baseUrl} is not reachable (${HOST_FIELD}): ${clean(err.message)}`,
+        'OpenMetadataUnreachable',
+      )
+    }
+    throw err
+  }
+  return version
+}

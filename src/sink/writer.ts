@@ -1,0 +1,394 @@
+/**
+ * Writes an ingest's record stream into an OpenMetadata server, as OpenMetadata's `metadata-rest` sink
+ * does (create-or-update by PUT, parents first), and yields every record again with its outcome:
+ *
+ *   {kind, entity, sink: {status: 'written' | 'failed' | 'skipped', httpStatus, error?, deleted?}}
+ *
+ * `entity` stays the pure OpenMetadata payload. Records are yielded in the order they came (so the
+ * stream keeps parents before children); writes run concurrently up to a bound, but a record waits for
+ * its parent's write and is not sent at all when that failed. The closing `status` record waits for
+ * every write; its StepSummary gains the sink's failures (errors + failures[]), and a second StepSummary
+ * named `OpenMetadata`, the sink's own step as OpenMetadata's workflows report it, goes beside it as
+ * `sinkStatus`. Nothing here throws once the stream runs: a failure is an outcome.
+ *
+ * Kinds: databaseService → PUT /v1/services/databaseServices, database → PUT /v1/databases,
+ * databaseSchema → PUT /v1/databaseSchemas, table → PUT /v1/tables, lineage → PUT /v1/lineage (ends named
+ * by type + FQN are resolved to ids), staleScope → PUT /v1/tables/deleteStale (BulkDeleteStaleRequest),
+ * falling back to list-and-soft-delete on servers without that endpoint. Other kinds are `skipped`.
+ */
+import { appendFqn, quoteFqnPart, unquoteFqnPart } from '../openmetadata/fqn.js'
+import type { StepSummary } from '../openmetadata/om-types.js'
+import { DEFAULT_MAX_FAILURES, StepTracker } from '../openmetadata/status.js'
+import { scrubSecrets } from '../aws/errors.js'
+import { createLimit } from './limit.js'
+import { OmUnreachableError, serverMessage, type OmClient, type OmResponse } from './om-client.js'
+
+export const SINK_STEP_NAME = 'OpenMetadata'
+/** Page size of the stale-table listing (fallback path). */
+export const STALE_PAGE_SIZE = 100
+
+export interface SinkOutcome {
+  status: 'written' | 'failed' | 'skipped'
+  /** The server's answer to the (last) call; null when nothing was sent or nothing came back. */
+  httpStatus: number | null
+  error?: string
+  /** staleScope only: FQNs of the tables soft-deleted (with dryRun: that would be). */
+  deleted?: string[]
+}
+
+export interface SinkFields {
+  sink?: SinkOutcome
+  sinkStatus?: StepSummary
+}
+
+interface AnyRecord {
+  kind: string
+  entity: unknown
+}
+
+export interface WriterOptions {
+  /** Writes in flight at once. */
+  concurrency: number
+  /** Records held back waiting for their outcome before the reader pauses (default 8 × concurrency). */
+  window?: number
+  /** A line for the log for each failure (never carries the JWT). */
+  onFailure?: (name: string, error: string, httpStatus: number | null) => void
+}
+
+interface EntityKind {
+  path: string
+  type: string
+  /** The FQN of the record's entity, and of its parent (undefined: no parent). */
+  fqns(entity: Record<string, unknown>): { fqn: string; parent?: string }
+}
+
+const ENTITY_KINDS: Record<string, EntityKind> = {
+  databaseService: {
+    path: '/v1/services/databaseServices',
+    type: 'databaseService',
+    fqns: (e) => ({ fqn: quoteFqnPart(String(e.name)) }),
+  },
+  database: { path: '/v1/databases', type: 'database', fqns: (e) => ({ fqn: appendFqn(String(e.service), String(e.name)), parent: String(e.service) }) },
+  databaseSchema: {
+    path: '/v1/databaseSchemas',
+    type: 'databaseSchema',
+    fqns: (e) => ({ fqn: appendFqn(String(e.database), String(e.name)), parent: String(e.database) }),
+  },
+  table: {
+    path: '/v1/tables',
+    type: 'table',
+    fqns: (e) => ({ fqn: appendFqn(String(e.databaseSchema), String(e.name)), parent: String(e.databaseSchema) }),
+  },
+  // LF-tag keys and values: created before the entities whose tag labels name them.
+  classification: { path: '/v1/classifications', type: 'classification', fqns: (e) => ({ fqn: quoteFqnPart(String(e.name)) }) },
+  tag: {
+    path: '/v1/tags',
+    type: 'tag',
+    fqns: (e) => {
+      const classification = quoteFqnPart(String(e.classification))
+      return { fqn: appendFqn(classification, String(e.name)), parent: classification }
+    },
+  },
+}
+
+/** Entity type → REST collection, for resolving lineage ends named by FQN. */
+const COLLECTIONS: Record<string, string> = {
+  table: 'tables',
+  database: 'databases',
+  databaseSchema: 'databaseSchemas',
+  databaseService: 'services/databaseServices',
+  pipeline: 'pipelines',
+  dashboard: 'dashboards',
+  dashboardDataModel: 'dashboard/datamodels',
+  topic: 'topics',
+  mlmodel: 'mlmodels',
+  container: 'containers',
+  storedProcedure: 'storedProcedures',
+  searchIndex: 'searchIndexes',
+  apiEndpoint: 'apiEndpoints',
+}
+
+/** Scope entity type → the list filter of GET /v1/tables (fallback path). */
+const TABLE_LIST_SCOPE: Record<string, 'databaseSchema' | 'database' | 'service'> = {
+  databaseSchema: 'databaseSchema',
+  database: 'database',
+  service: 'service',
+  databaseService: 'service',
+}
+
+export async function* writeToOpenMetadata<R extends AnyRecord>(
+  records: AsyncIterable<R>,
+  client: OmClient,
+  opts: WriterOptions,
+): AsyncGenerator<R & SinkFields> {
+  const sink = new SinkState(client, opts)
+  const window = opts.window ?? Math.max(8, opts.concurrency * 8)
+  const queue: Array<{ record: R; outcome: Promise<SinkOutcome>; done: boolean }> = []
+  const release = async (): Promise<R & SinkFields> => {
+    const head = queue.shift()!
+    return { ...head.record, sink: await head.outcome }
+  }
+  try {
+    for await (const record of records) {
+      if (record.kind === 'status') {
+        while (queue.length > 0) yield await release()
+        yield sink.withStatus(record)
+        continue
+      }
+      const item = { record, outcome: sink.start(record), done: false }
+      void item.outcome.then(() => (item.done = true))
+      queue.push(item)
+      while (queue.length > 0 && (queue[0]!.done || queue.length > window)) yield await release()
+    }
+    while (queue.length > 0) yield await release()
+  } finally {
+    await sink.idle()
+  }
+}
+
+class SinkState {
+  private readonly tracker = new StepTracker(SINK_STEP_NAME)
+  /** FQN → the outcome of its write (children wait on it). */
+  private readonly writes = new Map<string, Promise<SinkOutcome>>()
+  /** `type:fqn` → id, from the server's answers. */
+  private readonly ids = new Map<string, string>()
+  private readonly inFlight = new Set<Promise<SinkOutcome>>()
+  private readonly limit: ReturnType<typeof createLimit>
+
+  constructor(
+    private readonly client: OmClient,
+    private readonly opts: WriterOptions,
+  ) {
+    this.limit = createLimit(Math.max(1, opts.concurrency))
+  }
+
+  start(record: AnyRecord): Promise<SinkOutcome> {
+    // Each kind turns its own errors into a failure named after its entity; this is the last resort.
+    const task = this.dispatch(record).catch((err: unknown) => this.fail(`${record.kind} record`, null, this.describe(err)))
+    this.inFlight.add(task)
+    void task.finally(() => this.inFlight.delete(task))
+    return task
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all([...this.inFlight])
+  }
+
+  withStatus<R extends AnyRecord>(record: R): R & SinkFields {
+    const sinkStatus = this.tracker.summary()
+    const source = record.entity as StepSummary
+    const entity: StepSummary = {
+      ...source,
+      errors: source.errors + sinkStatus.errors,
+      failures: [...source.failures, ...sinkStatus.failures].slice(0, Math.max(DEFAULT_MAX_FAILURES, source.failures.length)),
+    }
+    return { ...record, entity, sinkStatus }
+  }
+
+  private dispatch(record: AnyRecord): Promise<SinkOutcome> {
+    const entity = (record.entity ?? {}) as Record<string, unknown>
+    const kind = ENTITY_KINDS[record.kind]
+    if (kind) return this.putEntity(kind, entity)
+    if (record.kind === 'lineage') return this.lineage(entity)
+    if (record.kind === 'staleScope') return this.staleScope(entity)
+    return Promise.resolve({ status: 'skipped', httpStatus: null, error: `records of kind ${record.kind} are not written to OpenMetadata` })
+  }
+
+  private putEntity(kind: EntityKind, entity: Record<string, unknown>): Promise<SinkOutcome> {
+    let fqn: string
+    let parent: string | undefined
+    try {
+      ;({ fqn, parent } = kind.fqns(entity))
+    } catch (err) {
+      return Promise.resolve(this.fail(`${kind.type} ${String(entity.name)}`, null, this.describe(err)))
+    }
+    const parentWrite = parent !== undefined ? this.writes.get(parent) : undefined
+    // Tag labels name tags this run may still be writing: the server refuses a label whose tag it lacks.
+    const tagWrites = tagFqnsOf(entity).flatMap((t) => this.writes.get(`tag:${t}`) ?? [])
+    const outcome = (async (): Promise<SinkOutcome> => {
+      if (parentWrite && (await parentWrite).status !== 'written') {
+        return this.fail(fqn, null, `not sent: its parent ${parent} was not written to OpenMetadata`)
+      }
+      await Promise.all(tagWrites)
+      return this.limit(async () => {
+        const res = await this.send(fqn, 'PUT', kind.path, { body: entity })
+        if (!isResponse(res)) return res
+        if (res.status !== 200 && res.status !== 201) return this.fail(fqn, res.status, this.message(res))
+        const id = (res.json as { id?: unknown } | undefined)?.id
+        if (typeof id === 'string') this.ids.set(`${kind.type}:${fqn}`, id)
+        this.tracker.record()
+        if (res.status === 200) this.tracker.updated()
+        return { status: 'written', httpStatus: res.status }
+      })
+    })().catch((err: unknown) => this.fail(fqn, null, this.describe(err)))
+    this.writes.set(kind.type === 'tag' ? `tag:${fqn}` : fqn, outcome)
+    return outcome
+  }
+
+  private lineage(entity: Record<string, unknown>): Promise<SinkOutcome> {
+    const edge = entity.edge as Record<string, unknown> | undefined
+    const ends = [edge?.fromEntity, edge?.toEntity] as Array<Record<string, unknown> | undefined>
+    const label = (ref: Record<string, unknown> | undefined) => String(ref?.fullyQualifiedName ?? ref?.id ?? '?')
+    const name = `lineage ${label(ends[0])} -> ${label(ends[1])}`
+    if (!edge || ends.some((ref) => !ref || typeof ref.type !== 'string' || (typeof ref.id !== 'string' && typeof ref.fullyQualifiedName !== 'string'))) {
+      return Promise.resolve(this.fail(name, null, 'a lineage edge needs fromEntity and toEntity, each with type and fullyQualifiedName (or id)'))
+    }
+    const deps = ends
+      .map((ref) => (typeof ref!.fullyQualifiedName === 'string' ? ([ref!.fullyQualifiedName, this.writes.get(ref!.fullyQualifiedName)] as const) : undefined))
+      .filter((d): d is readonly [string, Promise<SinkOutcome>] => d !== undefined && d[1] !== undefined)
+    return (async (): Promise<SinkOutcome> => {
+      for (const [fqn, dep] of deps) {
+        if ((await dep).status !== 'written') return this.fail(name, null, `not sent: ${fqn} was not written to OpenMetadata`)
+      }
+      return this.limit(async () => {
+        const refs: Array<{ id: string; type: string }> = []
+        for (const ref of ends) {
+          const resolved = await this.resolve(ref!)
+          if ('status' in resolved) return this.fail(name, resolved.httpStatus, resolved.error ?? 'unresolved')
+          refs.push(resolved)
+        }
+        const body = { ...entity, edge: { ...edge, fromEntity: refs[0], toEntity: refs[1] } }
+        const res = await this.send(name, 'PUT', '/v1/lineage', { body })
+        if (!isResponse(res)) return res
+        if (res.status < 200 || res.status >= 300) return this.fail(name, res.status, this.message(res))
+        this.tracker.record()
+        return { status: 'written', httpStatus: res.status }
+      })
+    })().catch((err: unknown) => this.fail(name, null, this.describe(err)))
+  }
+
+  /** A lineage end as `{id, type}`: its id if given, else from this run's writes, else looked up by FQN. */
+  private async resolve(ref: Record<string, unknown>): Promise<{ id: string; type: string } | SinkOutcome> {
+    const type = String(ref.type)
+    if (typeof ref.id === 'string') return { id: ref.id, type }
+    const fqn = String(ref.fullyQualifiedName)
+    const known = this.ids.get(`${type}:${fqn}`)
+    if (known) return { id: known, type }
+    const collection = COLLECTIONS[type]
+    if (!collection) return { status: 'failed', httpStatus: null, error: `cannot resolve a lineage end of type ${type} by name` }
+    const res = await this.send(fqn, 'GET', `/v1/${collection}/name/${encodeURIComponent(fqn)}`, {})
+    if (!isResponse(res)) return res
+    const id = (res.json as { id?: unknown } | undefined)?.id
+    if (res.status === 200 && typeof id === 'string') {
+      this.ids.set(`${type}:${fqn}`, id)
+      return { id, type }
+    }
+    const why = res.status === 404 ? `${type} ${fqn} does not exist in OpenMetadata` : `looking up ${type} ${fqn}: ${this.message(res)}`
+    return { status: 'failed', httpStatus: res.status, error: why }
+  }
+
+  private staleScope(entity: Record<string, unknown>): Promise<SinkOutcome> {
+    const scopeFqn = String(entity.scopeFqn ?? '')
+    const name = `stale tables of ${entity.scopeEntityType ?? 'scope'} ${scopeFqn}`
+    // Barrier, as upstream flushes its sink before deleting: everything written so far is settled first.
+    const before = [...this.writes.values()]
+    const scopeWrite = this.writes.get(scopeFqn)
+    return (async (): Promise<SinkOutcome> => {
+      await Promise.all(before)
+      // A scope this run could not write is not one to clean up from.
+      if (scopeWrite && (await scopeWrite).status !== 'written') return this.fail(name, null, `not sent: ${scopeFqn} was not written to OpenMetadata`)
+      return this.limit(async () => {
+        const res = await this.send(name, 'PUT', '/v1/tables/deleteStale', { body: entity })
+        if (!isResponse(res)) return res
+        if (res.status === 404 || res.status === 405) return this.legacyDeleteStale(entity, name)
+        if (res.status < 200 || res.status >= 300) return this.fail(name, res.status, this.message(res))
+        const done = (res.json as { successRequest?: Array<{ request?: unknown }> } | undefined)?.successRequest ?? []
+        return { status: 'written', httpStatus: res.status, deleted: done.map((r) => String(r.request)) }
+      })
+    })().catch((err: unknown) => this.fail(name, null, this.describe(err)))
+  }
+
+  /**
+   * Servers without /v1/tables/deleteStale (before 2.0): list the scope's tables and soft-delete those not
+   * seen, as upstream's legacy path does. An empty seenFqns never empties a scope (the server's rule too).
+   */
+  private async legacyDeleteStale(entity: Record<string, unknown>, name: string): Promise<SinkOutcome> {
+    const scopeType = String(entity.scopeEntityType ?? '')
+    const filter = TABLE_LIST_SCOPE[scopeType]
+    if (!filter) return this.fail(name, null, `scopeEntityType ${scopeType} is not supported by the stale-table clean-up (databaseSchema, database or service)`)
+    const seen = new Set(Array.isArray(entity.seenFqns) ? entity.seenFqns.map(String) : [])
+    if (seen.size === 0) {
+      this.tracker.warning()
+      return { status: 'skipped', httpStatus: null, error: 'seenFqns is empty: a scope is never emptied', deleted: [] }
+    }
+    const scopeValue = filter === 'service' ? unquoteFqnPart(String(entity.scopeFqn)) : String(entity.scopeFqn)
+    const stale: Array<{ id: string; fqn: string }> = []
+    let after: string | undefined
+    do {
+      const res = await this.send(name, 'GET', '/v1/tables', { query: { [filter]: scopeValue, limit: STALE_PAGE_SIZE, after } })
+      if (!isResponse(res)) return res
+      if (res.status !== 200) return this.fail(name, res.status, `listing the tables of ${String(entity.scopeFqn)}: ${this.message(res)}`)
+      const page = res.json as { data?: Array<{ id?: string; fullyQualifiedName?: string }>; paging?: { after?: string } }
+      for (const t of page.data ?? []) {
+        if (t.id && t.fullyQualifiedName && !seen.has(t.fullyQualifiedName)) stale.push({ id: t.id, fqn: t.fullyQualifiedName })
+      }
+      after = page.paging?.after || undefined
+    } while (after)
+    if (entity.dryRun === true) return { status: 'written', httpStatus: 200, deleted: stale.map((s) => s.fqn) }
+    const deleted: string[] = []
+    let lastFailure: { status: number | null; error: string } | undefined
+    for (const table of stale) {
+      const res = await this.send(table.fqn, 'DELETE', `/v1/tables/${encodeURIComponent(table.id)}`, {
+        query: { hardDelete: entity.hardDelete === true, recursive: entity.recursive !== false },
+      })
+      if (!isResponse(res)) {
+        lastFailure = { status: res.httpStatus, error: res.error ?? 'not deleted' }
+        continue
+      }
+      if (res.status >= 200 && res.status < 300) deleted.push(table.fqn)
+      else {
+        const message = this.message(res)
+        this.fail(table.fqn, res.status, `soft-deleting the stale table: ${message}`)
+        lastFailure = { status: res.status, error: message }
+      }
+    }
+    if (lastFailure) {
+      return {
+        status: 'failed',
+        httpStatus: lastFailure.status,
+        error: `${stale.length - deleted.length} of ${stale.length} stale table(s) could not be deleted: ${lastFailure.error}`,
+        deleted,
+      }
+    }
+    return { status: 'written', httpStatus: 200, deleted }
+  }
+
+  /** One call; a server that does not answer becomes a failed outcome (counted) instead of an exception. */
+  private async send(name: string, method: string, path: string, req: Parameters<OmClient['request']>[2]): Promise<OmResponse | SinkOutcome> {
+    try {
+      return await this.client.request(method, path, req)
+    } catch (err) {
+      if (err instanceof OmUnreachableError) return this.fail(name, null, `the OpenMetadata server did not answer: ${this.describe(err)}`)
+      throw err
+    }
+  }
+
+  private fail(name: string, httpStatus: number | null, error: string): SinkOutcome {
+    this.tracker.fail(name, error)
+    this.opts.onFailure?.(name, error, httpStatus)
+    return { status: 'failed', httpStatus, error }
+  }
+
+  private message(res: OmResponse): string {
+    return this.describe(serverMessage(res))
+  }
+
+  private describe(err: unknown): string {
+    const text = err instanceof Error ? err.message : String(err)
+    return scrubSecrets(text, [this.client.target.jwtToken])
+  }
+}
+
+function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {
+  return typeof (x as OmResponse).text === 'string' && typeof (x as OmResponse).attempts === 'number'
+}
+
+/** The tagFQNs of an entity's labels and its columns' (nested children included). */
+function tagFqnsOf(entity: Record<string, unknown>): string[] {
+  const out: string[] = []
+  const labels = (x: unknown) => ((x as { tags?: Array<{ tagFQN?: unknown }> })?.tags ?? []).forEach((l) => typeof l.tagFQN === 'string' && out.push(l.tagFQN))
+  const walk = (cols: unknown) => (Array.isArray(cols) ? cols : []).forEach((c) => { labels(c); walk((c as { children?: unknown }).children) })
+  labels(entity)
+  walk(entity.columns)
+  return out
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { startFakeOm, type FakeOm } from '../support/fake-om.js'
+import { athenaConnection, startHarness } from '../support/harness.js'
+import { validateOm } from '../support/om-spec.js'
+
+type H = Awaited<ReturnType<typeof startHarness>>
+
+const PREFIX = '/api/v1/openmetadata'
+const USER = 'admin'
+const PASSWORD = 'pipeline-client-password-7d1e'
+const AUTOMATION = { prefix: PREFIX, username: USER, password: PASSWORD, reportedVersion: '1.9.4' }
+const SINK = { concurrency: 4, maxAttempts: 3, requestTimeoutMs: 5_000, retryBaseMs: 5, maxRetryDelayMs: 1_000 }
+const RESULT_SCHEMA = 'entity/services/connections/testConnectionResult.json'
+const basic = (user = USER, password = PASSWORD) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+
+async function setup(t: { teardown(fn: () => unknown): void }, automation: Record<string, unknown> = AUTOMATION) {
+  const h = await startHarness(t, { config: { automation: automation as never, openMetadataSink: SINK } })
+  const om = await startFakeOm(t)
+  return { h, om }
+}
+
+/** The Workflow entity as OpenMetadata's server serialises it for run_automation. */
+function workflow(h: H, om: FakeOm, opts: { connection?: Record<string, unknown>; request?: Record<string, unknown>; jwt?: string } = {}) {
+  const name = `test-connection-Athena-${randomUUID().slice(0, 8)}`
+  return {
+    id: randomUUID(),
+    name,
+    fullyQualifiedName: name,
+    workflowType: 'TEST_CONNECTION',
+    status: 'Pending',
+    request: {
+      connection: { config: opts.connection ?? athenaConnection(h.aws) },
+      serviceType: 'Database',
+      connectionType: 'Athena',
+      serviceName: 'athena_prod',
+      secretsManagerProvider: 'db',
+      ...opts.request,
+    },
+    openMetadataServerConnection: {
+      clusterName: 'openmetadata',
+      type: 'OpenMetadata',
+      hostPort: om.url,
+      authProvider: 'openmetadata',
+      verifySSL: 'no-ssl',
+      securityConfig: { jwtToken: opts.jwt ?? om.token },
+      secretsManagerProvider: 'db',
+      secretsManagerLoader: 'noop',
+      apiVersion: 'v1',
+      includeTopics: true,
+      enableVersionValidation: true,
+    },
+    owners: [],
+    version: 0.1,
+    updatedAt: 1767225600000,
+    updatedBy: 'admin',
+    deleted: false,
+  }
+}
+
+async function run(h: H, body: unknown, authorization: string | undefined = basic()) {
+  return h.app.inject({ method: 'POST', url: `${PREFIX}/run_automation`, payload: body as object, headers: authorization ? { authorization } : {} })
+}
+
+t.test('run_automation with an Athena workflow PATCHes each finished step, then the final result', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om)
+  t.ok(validateOm('entity/automations/testServiceConnection.json', wf.request).valid, 'the request is a valid TestServiceConnectionRequest')
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 200, res.body)
+  t.same(res.json(), { message: `Workflow [${wf.name}] has been triggered.` })
+
+  t.equal(om.patches.length, 5, 'one PATCH per step (4), then the final one')
+  t.ok(om.patches.every((p) => p.id === wf.id))
+  for (const [i, p] of om.patches.entries()) {
+    t.same(p.body.map((op: any) => [op.op, op.path]), [['add', '/response'], ['add', '/status']], `PATCH ${i}: add /response, add /status`)
+    const v = validateOm(RESULT_SCHEMA, p.body[0].value)
+    t.ok(v.valid, `PATCH ${i}: /response is a valid TestConnectionResult ${v.errors}`)
+  }
+  t.same(om.patches.map((p) => p.body[0].value.steps.length), [1, 2, 3, 4, 4], 'the result grows a step at a time')
+  t.same(om.patches.map((p) => p.body[0].value.status), ['Running', 'Running', 'Running', 'Running', 'Successful'])
+  t.same(om.patches.map((p) => p.body[1].value), ['Running', 'Running', 'Running', 'Running', 'Successful'], 'workflow status')
+  t.same(om.patches[4]!.body[0].value.steps.map((s: any) => [s.name, s.mandatory, s.passed]), [
+    ['CheckAccess', true, true],
+    ['GetSchemas', true, true],
+    ['GetTables', true, true],
+    ['GetViews', false, true],
+  ])
+  const stored = om.workflows.get(wf.id)!
+  t.equal(stored.status, 'Successful', 'the workflow entity ends Successful')
+  t.equal(stored.response.status, 'Successful')
+  const calls = om.requests.map((r) => `${r.method} ${r.path}`)
+  t.ok(calls.indexOf(`GET /api/v1/automations/workflows/name/${wf.name}`) < calls.indexOf(`PATCH /api/v1/automations/workflows/${wf.id}`), 'the workflow is read from OpenMetadata first')
+  t.notOk(h.logs().includes(om.token), 'the JWT is not logged')
+  t.notOk(h.logs().includes(PASSWORD), 'nor the Basic password')
+})
+
+t.test('the connection OpenMetadata hands the bot is the one tested (the posted copy may hold encrypted secrets)', async (t) => {
+  const { h, om } = await setup(t)
+  const stored = workflow(h, om)
+  h.aws.catalog.accessKeys = { ...h.aws.catalog.accessKeys, AKIAENCRYPTEDCOPY000: 'invalid' }
+  const posted = {
+    ...stored,
+    request: { ...stored.request, connection: { config: athenaConnection(h.aws, {}, { awsAccessKeyId: 'AKIAENCRYPTEDCOPY000', awsSecretAccessKey: 'fernet:gAAAAABn-encrypted' }) } },
+  }
+  om.addWorkflow(stored)
+  const res = await run(h, posted)
+  t.equal(res.statusCode, 200)
+  t.equal(om.patches.at(-1)!.body[0].value.status, 'Successful', 'tested with the stored connection')
+})
+
+t.test('a failed CheckAccess short-circuits: one step PATCH, then the final Failed result (workflow Successful, as upstream)', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om, { connection: athenaConnection(h.aws, { workgroup: 'no_such_wg' }) })
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 200)
+  t.equal(om.patches.length, 2)
+  t.same(om.patches.map((p) => [p.body[0].value.status, p.body[1].value]), [
+    ['Running', 'Running'],
+    ['Failed', 'Successful'],
+  ])
+  const final = om.patches[1]!.body[0].value
+  t.same(final.steps.map((s: any) => [s.name, s.passed]), [['CheckAccess', false]])
+  t.match(final.steps[0].message, /workgroup "no_such_wg" does not exist/)
+  t.ok(validateOm(RESULT_SCHEMA, final).valid)
+  t.equal(h.aws.count('glue:GetDatabases'), 0)
+})
+
+t.test('Basic auth: missing or wrong credentials are a 401, and nothing runs', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om)
+  om.addWorkflow(wf)
+  for (const [name, header] of [
+    ['missing', undefined],
+    ['wrong password', basic(USER, 'nope')],
+    ['wrong user', basic('someone', PASSWORD)],
+    ['bearer instead', `Bearer ${om.token}`],
+  ] as const) {
+    const res = await run(h, wf, header ?? '')
+    t.equal(res.statusCode, 401, name)
+    t.match(res.headers['www-authenticate'], /^Basic realm=/, `${name}: asks for Basic`)
+    t.equal(res.json().message, 'Missing or invalid Basic credentials for the automation API')
+  }
+  const health = await h.app.inject({ method: 'GET', url: `${PREFIX}/health-auth`, headers: { authorization: basic(USER, 'nope') } })
+  t.equal(health.statusCode, 401)
+  t.equal(om.requests.length, 0)
+  t.equal(h.aws.count(), 0)
+})
+
+t.test('a connection that is not Athena is a 400 naming its type', async (t) => {
+  const { h, om } = await setup(t)
+  const mysql = { type: 'Mysql', scheme: 'mysql+pymysql', username: 'u', authType: { password: 'p' }, hostPort: 'mysql:3306' }
+  const cases = [
+    { body: workflow(h, om, { connection: mysql, request: { connectionType: 'Mysql' } }), message: /body\/request\/connectionType 'Mysql' is not supported/ },
+    { body: workflow(h, om, { connection: mysql, request: { connectionType: undefined } }), message: /body\/request\/connection\/config\/type 'Mysql' is not supported/ },
+    { body: workflow(h, om, { connection: mysql }), message: /body\/request\/connection\/config\/type 'Mysql' is not supported/ },
+    { body: { ...workflow(h, om), workflowType: 'REVERSE_INGESTION' }, message: /workflowType REVERSE_INGESTION is not supported/ },
+  ]
+  for (const c of cases) {
+    const res = await run(h, c.body)
+    t.equal(res.statusCode, 400, res.body)
+    t.match(res.json().message, c.message)
+  }
+  t.equal(om.requests.length, 0, 'OpenMetadata was not called')
+  t.equal(h.aws.count(), 0)
+})
+
+t.test('bad bodies are 400s naming the field', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om)
+  const { openMetadataServerConnection: _omc, ...withoutServer } = wf
+  const cases: Array<[object, RegExp]> = [
+    [{ ...wf, id: 'not-a-uuid' }, /body\/id must match format "uuid"/],
+    [withoutServer, /body must have required property 'openMetadataServerConnection'/],
+    [{ ...wf, openMetadataServerConnection: { ...wf.openMetadataServerConnection, securityConfig: {} } }, /body\/openMetadataServerConnection\/securityConfig\/jwtToken is required/],
+    [workflow(h, om, { connection: { ...athenaConnection(h.aws), s3StagingDir: 'not a uri' } }), /body\/request\/connection\/config\/s3StagingDir must match format "uri"/],
+    [workflow(h, om, { connection: { type: 'Athena', s3StagingDir: 's3://b/', workgroup: 'w' } }), /body\/request\/connection\/config must have required properties awsConfig/],
+  ]
+  for (const [body, message] of cases) {
+    const res = await run(h, body)
+    t.equal(res.statusCode, 400, res.body)
+    t.match(res.json().message, message)
+  }
+  t.equal(om.patches.length, 0)
+})
+
+t.test('a run that breaks (invalid filter pattern) marks the workflow Failed, so OpenMetadata does not wait', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om, { connection: athenaConnection(h.aws, { schemaFilterPattern: { includes: ['(a+)+$'] } }) })
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 400, res.body)
+  t.match(res.json().message, /schemaFilterPattern/)
+  t.equal(om.patches.length, 1)
+  t.same(om.patches[0]!.body[1].value, 'Failed')
+  t.ok(validateOm(RESULT_SCHEMA, om.patches[0]!.body[0].value).valid)
+  t.equal(om.workflows.get(wf.id)!.status, 'Failed')
+})
+
+t.test('OpenMetadata refusing the JWT is a 502 naming the field, before any AWS call', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om, { jwt: 'eyJ.not-the-bot-token.sig' })
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 502)
+  t.match(res.json().message, /rejected body\/openMetadataServerConnection\/securityConfig\/jwtToken \(HTTP 401/)
+  t.equal(h.aws.count(), 0)
+  t.notOk(res.body.includes('not-the-bot-token'))
+})
+
+t.test("health and health-auth answer as the managed APIs do; OpenMetadata's client finds the API at the prefix", async (t) => {
+  const { h } = await setup(t)
+  const health = await h.app.inject({ method: 'GET', url: `${PREFIX}/health` })
+  t.equal(health.statusCode, 200)
+  t.same(health.json(), { status: 'healthy', version: '1.9.4' })
+  // AirflowRESTClient.detectAirflowApiVersion: /pluginsv2/api/v2, /api/v2, then /api/v1 (+ /openmetadata/health-auth).
+  const probes = ['/pluginsv2/api/v2/openmetadata/health-auth', '/api/v2/openmetadata/health-auth', '/api/v1/openmetadata/health-auth']
+  const answers = []
+  for (const url of probes) answers.push((await h.app.inject({ method: 'GET', url, headers: { authorization: basic() } })).statusCode)
+  t.same(answers, [404, 404, 200], 'the third probe finds it')
+})
+
+t.test('without AUTOMATION_USERNAME / AUTOMATION_PASSWORD the API is off: 503 with a message', async (t) => {
+  const { h, om } = await setup(t, { prefix: PREFIX, reportedVersion: '1.9.4' })
+  for (const [method, url] of [['GET', `${PREFIX}/health`], ['GET', `${PREFIX}/health-auth`], ['POST', `${PREFIX}/run_automation`]] as const) {
+    const res = await h.app.inject({ method, url, headers: { authorization: basic() }, ...(method === 'POST' ? { payload: workflow(h, om) } : {}) })
+    t.equal(res.statusCode, 503, url)
+    t.match(res.json().message, /AUTOMATION_USERNAME and AUTOMATION_PASSWORD/)
+  }
+})
