@@ -58,7 +58,7 @@ async function startService() {
   return { url, peakRssMb, stop }
 }
 
-async function serviceIngest(url: string, awsUrl: string): Promise<{ tables: number; ms: number }> {
+async function serviceIngest(url: string, awsUrl: string, viewLineage = false): Promise<{ tables: number; ms: number }> {
   const started = performance.now()
   const res = await fetch(url + '/v1/ingest', {
     method: 'POST',
@@ -73,7 +73,8 @@ async function serviceIngest(url: string, awsUrl: string): Promise<{ tables: num
           workgroup: 'primary',
         },
       },
-      options: { schemaConcurrency: concurrency },
+      // Stale-table scopes are cheap and stay on; view lineage parses SQL (measured in its own row).
+      options: { schemaConcurrency: concurrency, includeViewLineage: viewLineage },
     }),
   })
   if (!res.ok || !res.body) throw new Error(`ingest answered HTTP ${res.status}: ${await res.text()}`)
@@ -122,12 +123,13 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 console.log(`benchmark: ${columns} columns/table, ${perSchema} tables/schema, concurrency ${concurrency}, AWS latency ${latencyMs} ms/call`)
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`)
 
-for (const size of sizes) {
+const runs = [...sizes.map((size) => ({ size, viewLineage: false })), ...(sizes.includes(10_000) ? [{ size: 10_000, viewLineage: true }] : [])]
+for (const { size, viewLineage } of runs) {
   const schemas = Math.max(1, Math.ceil(size / perSchema))
   const catalog = generateCatalog({ schemas, tablesPerSchema: Math.ceil(size / schemas), columnsPerTable: columns })
   const aws = await startFakeAws({ catalog, ...(latencyMs ? { latencyMs } : {}) })
   const service = await startService()
-  const svc = await serviceIngest(service.url, aws.url)
+  const svc = await serviceIngest(service.url, aws.url, viewLineage)
   const counts = aws.counts()
   const rss = service.peakRssMb()
   await service.stop()
@@ -138,7 +140,7 @@ for (const size of sizes) {
   const expectedCalls = schemas * Math.ceil(size / schemas / 100) + Math.ceil(schemas / 100)
   if (svc.tables !== size || base.tables !== size) throw new Error(`table counts differ: service ${svc.tables}, baseline ${base.tables}, expected ${size}`)
   rows.push([
-    fmt(size),
+    fmt(size) + (viewLineage ? ' + view lineage' : ''),
     fmt((svc.tables / svc.ms) * 1000),
     fmt((base.tables / base.ms) * 1000),
     fmt(base.ms / svc.ms, 2),

@@ -6,6 +6,7 @@ import { ErrorResponse } from '../schemas/responses.js'
 import type { IngestRecord } from '../src/ingest/records.js'
 import { collectIngestDocument } from '../src/ingest/document.js'
 import { startIngest } from '../src/ingest/run.js'
+import { prepareSink } from '../src/sink/index.js'
 import { abortOnClientGone } from './abort.js'
 
 const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,23 +19,35 @@ const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Body: the source block of an OpenMetadata ingestion workflow; serviceName is required. Streams NDJSON ' +
           '(application/x-ndjson, the default) or answers one JSON document with Accept: application/json. ' +
-          'Errors before the first record are JSON errors; later failures are in the closing status line.',
+          'Errors before the first record are JSON errors; later failures are in the closing status line. With workflowConfig ' +
+          '(and sink: metadata-rest) every record is also written to that OpenMetadata server; each line then carries ' +
+          'sink: {status, httpStatus, error?} and the status line a second StepSummary, sinkStatus.',
         body: Source,
         produces: ['application/x-ndjson', 'application/json'],
         response: { 200: IngestDocument, 400: ErrorResponse, 401: ErrorResponse, 502: ErrorResponse, 504: ErrorResponse },
       },
     },
     async (request, reply) => {
+      const signal = abortOnClientGone(reply)
+      // workflowConfig (optional): the OpenMetadata server and its JWT are checked before any AWS call.
+      const sink = await prepareSink(request.body, {
+        settings: app.serviceConfig.openMetadataSink,
+        signal,
+        endpointAllowlist: app.serviceConfig.endpointAllowlist,
+        onFailure: (entity, error, httpStatus) => request.log.warn({ entity, httpStatus, error }, 'OpenMetadata sink: not written'),
+      })
       const started = await startIngest(request.body, undefined, {
         settings: app.serviceConfig.aws,
-        signal: abortOnClientGone(reply),
+        signal,
         withTables: true,
         onProgress: (p) => request.log.info({ progress: p }, 'ingest progress'),
         progressEveryMs: app.serviceConfig.progressIntervalMs,
+        onWarning: (message) => request.log.warn({ warning: message }, 'ingest warning'),
       })
-      if (wantsJson(request.headers.accept)) return reply.send(await collectIngestDocument(started.records))
+      const records = sink ? sink.write(started.records) : started.records
+      if (wantsJson(request.headers.accept)) return reply.send(await collectIngestDocument(records))
       // A stream bypasses the response serializer; the 200 schema describes the JSON form.
-      return reply.type('application/x-ndjson').send(Readable.from(ndjson(started.records)) as never)
+      return reply.type('application/x-ndjson').send(Readable.from(ndjson(records)) as never)
     },
   )
 }

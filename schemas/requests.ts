@@ -52,6 +52,7 @@ import { Value } from 'typebox/value'
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 import { BadInputError } from '../src/errors.js'
 import { AthenaConnection, type AthenaConnectionT, athenaConnectionProperties, filterPatternProperty } from './athena-connection.js'
+import { sinkProperties } from './sink.js'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -490,6 +491,20 @@ export const SourceOptions = Type.Object(
         maximum: 32,
       }),
     ),
+    storageServiceName: Type.Optional(
+      Type.String({
+        description:
+          'Name of the OpenMetadata storage service (S3) holding the tables\' data: when set, each table with an S3 location gets a lineage edge from its container (storageService.bucket."path") to the table.',
+        minLength: 1,
+        maxLength: 256,
+      }),
+    ),
+    includeViewLineage: Type.Optional(
+      Type.Boolean({
+        description: "Emit lineage from the tables a view reads to the view, parsed from the view's SQL (default true).",
+        default: true,
+      }),
+    ),
     maxAttempts: Type.Optional(
       Type.Integer({
         description:
@@ -542,18 +557,18 @@ export type WorkflowSourceT = Static<typeof WorkflowSource>
  * OpenMetadata does not have; strip it with `toWorkflowSource` before handing the block to OpenMetadata).
  */
 export const Source = Type.Object(
-  { ...workflowSourceProperties, options: Type.Optional(SourceOptions) },
+  { ...workflowSourceProperties, options: Type.Optional(SourceOptions), ...sinkProperties },
   {
     title: 'Source',
     description:
-      "The source block of an OpenMetadata metadata ingestion workflow for Athena ({type?, serviceName?, serviceConnection: {config: AthenaConnection}, sourceConfig?: {config?: DatabaseServiceMetadataPipeline}}), plus `options`: this service's own options, which are NOT part of OpenMetadata's (closed) source block.",
+      "The source block of an OpenMetadata metadata ingestion workflow for Athena ({type?, serviceName?, serviceConnection: {config: AthenaConnection}, sourceConfig?: {config?: DatabaseServiceMetadataPipeline}}), plus `options`: this service's own options, which are NOT part of OpenMetadata's (closed) source block; plus the workflow's optional `sink` and `workflowConfig` blocks (schemas/sink.ts): with them every record is also written to that OpenMetadata server.",
     additionalProperties: false,
   },
 )
 export type SourceT = Static<typeof Source>
 
-/** The OpenMetadata workflow source block of a Source body (drops our `options`). */
+/** The OpenMetadata workflow source block of a Source body (drops our `options` and the workflow's sink blocks). */
 export function toWorkflowSource(source: SourceT): WorkflowSourceT {
-  const { options: _options, ...rest } = source
+  const { options: _options, sink: _sink, workflowConfig: _workflowConfig, ...rest } = source
   return rest
 }

@@ -9,14 +9,23 @@ import health from '../routes/health.js'
 import testConnection from '../routes/test-connection.js'
 import databases from '../routes/databases.js'
 import ingestRoute from '../routes/ingest.js'
-import { bearerAccepted } from './auth.js'
+import automationRoute from '../routes/automation.js'
+import queryLogRoute from '../routes/query-log.js'
 import { loadConfig, type ServiceConfig } from './config.js'
 import { loggerOptions } from './logging.js'
 import { openApiInfo } from './openapi-info.js'
+import type { ConcurrencyGate } from './security/concurrency-gate.js'
+import type { Resolver } from './security/endpoint-guard.js'
+import { boundedMessage, clientErrorMessage, installHardening } from './security/hardening.js'
+import { createShutdownControl, type ShutdownControl } from './shutdown.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     serviceConfig: ServiceConfig
+    /** Graceful shutdown state; its `signal` fires when running requests must stop (src/shutdown.ts). */
+    shutdown: ShutdownControl
+    /** Slots of MAX_CONCURRENT_INGESTS (src/security/concurrency-gate.ts). */
+    ingestGate: ConcurrencyGate
   }
 }
 
@@ -24,11 +33,15 @@ export interface BuildAppOptions {
   config?: Partial<ServiceConfig>
   /** Where log lines go (tests capture them); default stdout. `false` silences logging. */
   logStream?: Writable | false
+  /** How the endpoint guard resolves host names (tests); default the system resolver. */
+  resolve?: Resolver
 }
 
 /** One Fastify instance for server, tests, demo and bench: plugins, swagger, error handler, routes. */
 export async function buildApp(options: BuildAppOptions = {}) {
-  const config: ServiceConfig = { ...loadConfig(), ...options.config }
+  const merged: ServiceConfig = { ...loadConfig(), ...options.config }
+  // The AWS clients' connect-time guard applies the same allowlist as the request-time check.
+  const config: ServiceConfig = { ...merged, aws: { ...merged.aws, endpointAllowlist: merged.endpointAllowlist } }
   const logger =
     options.logStream === false
       ? pino({ level: 'silent' })
@@ -43,32 +56,42 @@ export async function buildApp(options: BuildAppOptions = {}) {
     // No type coercion: a number where a string belongs is a 400, not silently "42". No stripping
     // of unknown properties: they are a 400 naming the property, as OpenMetadata's closed schemas mean.
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    // Node reads requestTimeout when the server is created (Fastify sets it afterwards, too late) and
+    // enforces it when it checks its connections (every 30 s by default): check often enough that a
+    // request trickling in (slowloris) is cut close to the configured time.
+    http: serverTimeouts(config.requestTimeoutMs),
+    connectionTimeout: config.connectionTimeoutMs,
+    // A hop count n trusts the n nearest proxies (Fastify's types do not list the number form).
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('serviceConfig', config)
+  app.decorate('shutdown', createShutdownControl())
   // Bodies are JSON only: any other media type is a 415 that says so.
   app.removeContentTypeParser('text/plain')
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  if (config.authTokens.length > 0) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/v1/')) return
-      if (!bearerAccepted(request.headers.authorization, config.authTokens)) {
-        // Same answer whether the header is missing, malformed or wrong.
-        return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid bearer token' })
-      }
-    })
-  }
+  // Load shedding, rate limit, bearer token, concurrency gate, JSON/UTF-8 parsing, outbound guard.
+  app.decorate('ingestGate', await installHardening(app, config, options.resolve))
 
   await app.register(swagger, { openapi: openApiInfo })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: error.code, message: error.message }, 'request rejected')
-    const message = status === 500 ? 'Internal error: the service failed unexpectedly; see its log for request ' + request.id : error.message
+    let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    let message = status === 500 ? 'Internal error: the service failed unexpectedly; see its log for request ' + request.id : clientErrorMessage(error, config) ?? error.message
+    if (app.shutdown.signal.aborted && status >= 500) {
+      // Work cut by a shutdown (its AWS calls aborted) is the shutdown's doing, not AWS's nor a bug.
+      status = 503
+      message = 'The service is shutting down; retry the request (another instance will answer it)'
+      void reply.header('retry-after', String(config.retryAfterSeconds))
+    }
+    message = boundedMessage(message)
+    if (status >= 500 && status !== 503) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ code: error.code, message }, 'request rejected')
     void reply.status(status).send({ statusCode: status, error: httpReason(status), message })
   })
   app.setNotFoundHandler((request, reply) => {
@@ -79,7 +102,22 @@ export async function buildApp(options: BuildAppOptions = {}) {
   await app.register(testConnection)
   await app.register(databases)
   await app.register(ingestRoute)
+  await app.register(automationRoute)
+  await app.register(queryLogRoute)
   return app
+}
+
+function serverTimeouts(requestTimeoutMs: number) {
+  if (requestTimeoutMs <= 0) return {}
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+  }
+}
+
+function hopsTrusted(hops: number) {
+  return (_address: string, hop: number) => hop < hops
 }
 
 function httpReason(status: number): string {

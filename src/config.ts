@@ -1,4 +1,8 @@
-/** Service configuration, read from the environment only (DESIGN.md §1). */
+// Service configuration, read from the environment only (DESIGN.md §1); README's table lists every variable.
+import { parseAllowlist, type HostPattern } from './security/endpoint-guard.js'
+import { loadAutomationSettings, type AutomationSettings } from './automation/settings.js'
+import { loadOpenMetadataSinkSettings, type OpenMetadataSinkSettings } from './sink/settings.js'
+
 export interface AwsCallSettings {
   /** Total attempts per AWS call, first try included (SDK standard retry mode). */
   maxAttempts: number
@@ -7,6 +11,11 @@ export interface AwsCallSettings {
   connectionTimeoutMs: number
   /** How long test-connection waits for `SELECT 1` to reach a final state. */
   queryWaitMs: number
+  /**
+   * ENDPOINT_ALLOWLIST, parsed; empty/absent: no allowlist. buildApp copies ServiceConfig.endpointAllowlist here
+   * so that the AWS clients' connect-time guard applies the same policy as the request-time check.
+   */
+  endpointAllowlist?: readonly HostPattern[]
 }
 
 export interface ServiceConfig {
@@ -17,6 +26,36 @@ export interface ServiceConfig {
   aws: AwsCallSettings
   /** How often a running ingest logs its progress. */
   progressIntervalMs: number
+  /** Hosts `awsConfig.endPointURL` may name (ENDPOINT_ALLOWLIST); empty: any host but the always-refused ones. */
+  endpointAllowlist: HostPattern[]
+  /** Largest accepted request body. */
+  bodyLimitBytes: number
+  /** Requests per client (IP) per window on /v1/*; 0 disables rate limiting. */
+  rateLimitMax: number
+  rateLimitWindowMs: number
+  /** Ingests and database listings running at once; over it a request gets 503 + Retry-After. 0: no limit. */
+  maxConcurrentIngests: number
+  /** Time to receive a whole request (headers and body) before the server answers 408; 0: none. */
+  requestTimeoutMs: number
+  /** Idle time after which a socket is closed (no byte either way); 0: none. */
+  connectionTimeoutMs: number
+  /** Load shedding (503 + Retry-After) above any of these; 0 disables the check. */
+  maxEventLoopDelayMs: number
+  maxEventLoopUtilization: number
+  maxHeapUsedBytes: number
+  maxRssBytes: number
+  /** How often the load figures are sampled (the event-loop delay is a mean over this period; min 50). */
+  loadSampleIntervalMs: number
+  /** Retry-After of a 503 (load shedding, concurrency limit, shutdown). */
+  retryAfterSeconds: number
+  /** On SIGTERM/SIGINT: how long running requests may go on before they are cut. */
+  shutdownGraceMs: number
+  /** Fastify trustProxy: false, true, a hop count or a comma-separated list of proxy addresses / CIDRs. */
+  trustProxy: boolean | number | string
+  /** Writing ingests into an OpenMetadata server (a request's workflowConfig): OM_SINK_* variables. */
+  openMetadataSink: OpenMetadataSinkSettings
+  /** The pipeline-service API OpenMetadata calls for test connections: AUTOMATION_* variables. */
+  automation: AutomationSettings
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -25,6 +64,27 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   const value = Number(raw)
   if (!Number.isInteger(value) || value < min) {
     throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`)
+  }
+  return value
+}
+
+function floatFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name} must be a number from ${min} to ${max}, got "${raw}"`)
+  }
+  return value
+}
+
+function trustProxyFromEnv(raw: string | undefined): boolean | number | string {
+  const value = (raw ?? '').trim()
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  if (/^\d+$/.test(value)) return Number(value)
+  if (!/^[0-9a-fA-F.:/,\s]+$/.test(value)) {
+    throw new Error(`TRUST_PROXY must be true, false, a hop count or proxy addresses/CIDRs separated by commas, got "${raw}"`)
   }
   return value
 }
@@ -47,5 +107,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       connectionTimeoutMs: intFromEnv(env, 'AWS_CONNECT_TIMEOUT_MS', aws.connectionTimeoutMs, 1),
       queryWaitMs: intFromEnv(env, 'ATHENA_QUERY_WAIT_MS', aws.queryWaitMs, 1),
     },
+    endpointAllowlist: parseAllowlist(env.ENDPOINT_ALLOWLIST ?? ''),
+    bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 1_048_576, 1),
+    rateLimitMax: intFromEnv(env, 'RATE_LIMIT_MAX', 120),
+    rateLimitWindowMs: intFromEnv(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1),
+    maxConcurrentIngests: intFromEnv(env, 'MAX_CONCURRENT_INGESTS', 4),
+    requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000),
+    connectionTimeoutMs: intFromEnv(env, 'CONNECTION_TIMEOUT_MS', 300_000),
+    maxEventLoopDelayMs: intFromEnv(env, 'MAX_EVENT_LOOP_DELAY_MS', 1_000),
+    maxEventLoopUtilization: floatFromEnv(env, 'MAX_EVENT_LOOP_UTILIZATION', 0, 0, 1),
+    maxHeapUsedBytes: intFromEnv(env, 'MAX_HEAP_USED_BYTES', 0),
+    maxRssBytes: intFromEnv(env, 'MAX_RSS_BYTES', 0),
+    loadSampleIntervalMs: intFromEnv(env, 'LOAD_SAMPLE_INTERVAL_MS', 1_000, 50),
+    retryAfterSeconds: intFromEnv(env, 'RETRY_AFTER_SECONDS', 10, 1),
+    shutdownGraceMs: intFromEnv(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
+    openMetadataSink: loadOpenMetadataSinkSettings(env),
+    automation: loadAutomationSettings(env),
   }
 }

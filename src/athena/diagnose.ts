@@ -11,6 +11,9 @@ export type Operation =
   | 'athena:ListDataCatalogs'
   | 'athena:ListDatabases'
   | 'athena:ListTableMetadata'
+  | 'athena:ListWorkGroups'
+  | 'athena:ListQueryExecutions'
+  | 'athena:BatchGetQueryExecution'
 
 export interface DiagnosisContext {
   operation: Operation

@@ -6,6 +6,7 @@ import { createAwsClients, type AwsClients } from '../aws/clients.js'
 import { classifyAwsError, scrubSecrets } from '../aws/errors.js'
 import { explainAwsFailure, explainQueryFailure, type DiagnosisContext, type Operation } from './diagnose.js'
 import { getDatabasesPage, getTablesPage, isView } from './glue-catalog.js'
+import { VERSION } from '../version.js'
 import { runQuery } from './query.js'
 import { ATHENA_TEST_STEPS, type StepDefinition } from './test-connection-steps.js'
 
@@ -135,7 +136,8 @@ async function checkAccess(clients: AwsClients, conn: AthenaConnectionT, opts: T
   })
   const run = await call('athena:StartQueryExecution', () =>
     runQuery(clients.athena, {
-      sql: 'SELECT 1',
+      // OpenMetadata's query header: query-history readers (ours and upstream's) skip our own queries.
+      sql: `/* {"app": "OpenMetadata", "version": "${VERSION}"} */ SELECT 1`,
       workgroup: conn.workgroup,
       outputLocation: conn.s3StagingDir,
       maxWaitMs: opts.settings.queryWaitMs,

@@ -1,15 +1,20 @@
 import { AthenaClient } from '@aws-sdk/client-athena'
 import { GlueClient } from '@aws-sdk/client-glue'
+import { LakeFormationClient } from '@aws-sdk/client-lakeformation'
 import { STSClient } from '@aws-sdk/client-sts'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
 import type { AwsCredentialsT } from '../../schemas/athena-connection.js'
 import type { AwsCallSettings } from '../config.js'
+import { BadInputError } from '../errors.js'
+import { checkEndpointUrl, guardedLookup } from '../security/endpoint-guard.js'
 import { assumeRoleProvider, baseCredentials, credentialSource, type CredentialSource } from './credentials.js'
 
 export interface AwsClients {
   glue: GlueClient
   athena: AthenaClient
+  /** Lake Formation (LF-tags), built like Glue and Athena: same endpoint, region, credentials and retries. */
+  lakeFormation: LakeFormationClient
   /** STS with the data-plane credentials: GetCallerIdentity answers who Glue and Athena see. */
   sts: STSClient
   /** The credentials every data-plane client uses (assumed-role ones when assumeRoleArn is set). */
@@ -27,6 +32,14 @@ export const DEFAULT_SESSION_NAME = 'OpenMetadataSession'
  * bounded attempt count, and socket timeouts so a silent endpoint cannot hang a request.
  */
 export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings): AwsClients {
+  if (aws.endPointURL) {
+    // The request-time check (src/security/connection-guard.ts) normally answered already; this one
+    // holds for every caller. Host names are checked again, after DNS, by the agents' lookup below.
+    const verdict = checkEndpointUrl(aws.endPointURL, { allowlist: settings.endpointAllowlist ?? [] })
+    if (!verdict.ok) throw new BadInputError(`awsConfig.endPointURL is refused: ${verdict.reason}`)
+  }
+  // Every connection's resolved addresses pass the outbound guard (DNS rebinding, names of metadata IPs).
+  const agentOptions = { lookup: guardedLookup() }
   const common = {
     region: aws.awsRegion,
     ...(aws.endPointURL ? { endpoint: aws.endPointURL } : {}),
@@ -35,6 +48,8 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
     requestHandler: new NodeHttpHandler({
       connectionTimeout: settings.connectionTimeoutMs,
       requestTimeout: settings.requestTimeoutMs,
+      httpAgent: agentOptions,
+      httpsAgent: agentOptions,
     }),
   }
   const base = baseCredentials(aws)
@@ -50,10 +65,12 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
   const withCreds = { ...common, ...(credentials ? { credentials } : {}) }
   const glue = new GlueClient(withCreds)
   const athena = new AthenaClient(withCreds)
+  const lakeFormation = new LakeFormationClient(withCreds)
   const sts = aws.assumeRoleArn ? new STSClient(withCreds) : baseSts
   return {
     glue,
     athena,
+    lakeFormation,
     sts,
     credentials,
     source: credentialSource(aws),
@@ -61,6 +78,7 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
     destroy() {
       glue.destroy()
       athena.destroy()
+      lakeFormation.destroy()
       sts.destroy()
       if (sts !== baseSts) baseSts.destroy()
     },

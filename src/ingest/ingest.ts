@@ -8,7 +8,13 @@ import { isView, iterateDatabasePages, iterateTablePages } from '../athena/glue-
 import { appendFqn, buildFqn } from '../openmetadata/fqn.js'
 import { StepTracker } from '../openmetadata/status.js'
 import { buildCreateDatabase, buildCreateDatabaseService, buildCreateSchema, buildCreateTable, stripSecrets } from '../openmetadata/table.js'
+import { cutFailureMessage } from '../shutdown.js'
+import { EMPTY_LF_TAG_INDEX, loadLfTags, type LfTagIndex } from '../athena/lake-formation.js'
+import { buildStorageLineage } from '../openmetadata/lineage.js'
+import { applyTags, classificationsOf, unusableLfTags } from '../openmetadata/tags.js'
+import { buildStaleScope } from '../openmetadata/stale.js'
 import { orderedMerge } from './ordered-merge.js'
+import { viewLineage, type ViewContext } from './view-lineage.js'
 import type { IngestPlan } from './plan.js'
 import type { EntityRecord, IngestRecord, IngestTotals } from './records.js'
 
@@ -20,6 +26,8 @@ export interface IngestOptions {
   /** Called now and then with progress figures (the route logs them). */
   onProgress?: (p: IngestProgress) => void
   progressEveryMs?: number
+  /** Told each warning (counted in the status; StepSummary has no room for their text). */
+  onWarning?: (message: string) => void
 }
 
 export interface IngestProgress {
@@ -31,7 +39,14 @@ export interface IngestProgress {
 }
 
 /** What a schema's reader hands the merge: records, and the events the status counts. */
-type Item = { type: 'record'; record: EntityRecord } | { type: 'failed'; name: string; error: string } | { type: 'filtered' } | { type: 'schemaDone' }
+type Item =
+  | { type: 'record'; record: EntityRecord }
+  | { type: 'failed'; name: string; error: string }
+  | { type: 'filtered' }
+  | { type: 'warning'; message: string }
+  /** Emitted after every table of the run, so that both ends of the edge exist before it. */
+  | { type: 'deferred'; record: EntityRecord }
+  | { type: 'schemaDone' }
 
 /** Where one OpenMetadata database's schemas and tables come from. */
 interface DatabaseSource {
@@ -62,9 +77,13 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
   const started = Date.now()
   const clients = createAwsClients(plan.connection.awsConfig, opts.settings)
   const tracker = new StepTracker(STEP_NAME)
-  const totals: IngestTotals = { databases: 0, databaseSchemas: 0, tables: 0, views: 0 }
+  const totals: IngestTotals = { databases: 0, databaseSchemas: 0, tables: 0, views: 0, lineage: 0, staleScopes: 0, tags: 0 }
   const scope = { ...(plan.connection.catalogId ? { catalogId: plan.connection.catalogId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }
   const progress = progressReporter(opts, started, totals)
+  /** LF-tags of the Glue catalog; empty unless includeTags and Lake Formation answered. */
+  let lfIndex: LfTagIndex = EMPTY_LF_TAG_INDEX
+  /** View lineage, held back until every table has been emitted (a view may read a later schema). */
+  const deferred: EntityRecord[] = []
   let begun = false
   try {
     const glue: DatabaseSource = {
@@ -74,13 +93,29 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
       label: `Glue catalog ${plan.connection.catalogId ?? '(account default)'}`,
       tablesOperation: 'glue:GetTables',
     }
+    const glueFiltered = filteredOut(plan.isDatabaseFiltered, plan.glueDatabaseName, buildFqn(plan.serviceName, plan.glueDatabaseName), plan)
+    // LF-tags are read in a few batched searches, alongside the database listing.
+    const lfTags = plan.includeTags && !glueFiltered ? loadLfTags(clients.lakeFormation, scope).then((r) => r, (err: unknown) => err) : undefined
     // The first AWS call, before any output: its failure is the caller's HTTP error.
-    const glueSchemas = filteredOut(plan.isDatabaseFiltered, plan.glueDatabaseName, buildFqn(plan.serviceName, plan.glueDatabaseName), plan)
-      ? (tracker.filter(), undefined)
-      : await collectPages(glue.listSchemas())
+    const glueSchemas = glueFiltered ? (tracker.filter(), undefined) : await collectPages(glue.listSchemas())
 
     begun = true
     yield count({ kind: 'databaseService', entity: buildCreateDatabaseService(plan.serviceName, stripSecrets(plan.connection)) })
+    if (lfTags) {
+      const loaded = await lfTags
+      if (loaded instanceof Error || !('index' in (loaded as object))) {
+        if (opts.signal?.aborted) throw loaded
+        tracker.fail('Tags and Classifications', `Lake Formation tags could not be read: ${(loaded as Error).message}`)
+      } else {
+        const { index, warnings } = loaded as Awaited<ReturnType<typeof loadLfTags>>
+        lfIndex = index
+        for (const w of [...warnings, ...unusableLfTags(index)]) warn(w)
+        for (const { classification, tags } of classificationsOf(index)) {
+          yield count({ kind: 'classification', entity: classification })
+          for (const tag of tags) yield count({ kind: 'tag', entity: tag })
+        }
+      }
+    }
     if (glueSchemas) yield* databaseRecords(glue, glueSchemas)
     if (plan.includeFederatedCatalogs) {
       let catalogs: Awaited<ReturnType<typeof listFederatedCatalogs>> = []
@@ -112,6 +147,10 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         yield* databaseRecords(source, schemas)
       }
     }
+    for (const record of deferred.splice(0)) {
+      if (opts.signal?.aborted) break
+      yield count(record)
+    }
   } catch (err) {
     if (!begun) throw err
     tracker.fail(plan.serviceName, err instanceof Error ? err.message : String(err))
@@ -119,13 +158,23 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     progress.stop()
     clients.destroy()
   }
+  // Cut short (client gone, or a shutdown's grace period over): the status line says so.
+  if (opts.signal?.aborted) tracker.fail(plan.serviceName, cutFailureMessage(opts.signal))
   yield { kind: 'status', entity: tracker.summary(), elapsedMs: Date.now() - started, totals }
+
+  function warn(message: string): void {
+    tracker.warning()
+    opts.onWarning?.(message)
+  }
 
   function count(record: EntityRecord): EntityRecord {
     tracker.record()
     if (record.kind === 'database') totals.databases++
     else if (record.kind === 'databaseSchema') totals.databaseSchemas++
     else if (record.kind === 'table') record.entity.tableType === 'View' ? totals.views++ : totals.tables++
+    else if (record.kind === 'lineage') totals.lineage++
+    else if (record.kind === 'staleScope') totals.staleScopes++
+    else if (record.kind === 'tag') totals.tags++
     return record
   }
 
@@ -137,6 +186,9 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
       if (out) tracker.filter()
       return !out
     })
+    if (plan.markDeletedTables && opts.withTables && kept.length < schemas.length) {
+      warn(`${schemas.length - kept.length} filtered schema(s) of ${databaseFqn} get no stale-table clean-up: their tables were not read`)
+    }
     progress.addSchemas(kept.length)
     const producers = kept.map((schema) => () => schemaItems(source, databaseFqn, schema))
     const merged = orderedMerge(producers, {
@@ -150,6 +202,8 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         if (item.type === 'record') yield count(item.record)
         else if (item.type === 'failed') tracker.fail(item.name, item.error)
         else if (item.type === 'filtered') tracker.filter()
+        else if (item.type === 'warning') warn(item.message)
+        else if (item.type === 'deferred') deferred.push(item.record)
         else progress.schemaDone()
       }
       if (opts.signal?.aborted) return
@@ -159,6 +213,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
   /** One schema: its record, then its tables one page (one batch) at a time, in Glue's order. */
   async function* schemaItems(source: DatabaseSource, databaseFqn: string, schema: Database): AsyncGenerator<Item[]> {
     const schemaName = schema.Name!
+    const names = { serviceName: plan.serviceName, databaseName: source.name, schemaName, glueDatabaseName: plan.glueDatabaseName, isGlue: source.tablesOperation === 'glue:GetTables' }
     let schemaFqn: string
     try {
       schemaFqn = appendFqn(databaseFqn, schemaName)
@@ -168,31 +223,63 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
       return
     }
     if (opts.withTables) {
+      // The stale-table scope is only safe when every table of the schema was seen and mapped.
+      const seen: string[] = []
+      let clean = true
       try {
-        for await (const page of source.tablePages(schemaName)) yield page.map((table) => tableItem(table, schemaFqn))
+        for await (const page of source.tablePages(schemaName)) {
+          const batch = page.flatMap((table) => tableItems(table, schemaFqn, names))
+          for (const item of batch) {
+            if (item.type === 'failed') clean = false
+            else if (item.type === 'record' && item.record.kind === 'table') seen.push(appendFqn(schemaFqn, item.record.entity.name))
+          }
+          yield batch
+        }
       } catch (err) {
         if (opts.signal?.aborted) return
+        clean = false
         yield [{ type: 'failed', name: schemaFqn, error: `Listing the tables of ${source.label} schema ${schemaName} failed: ${awsMessage(err, source.tablesOperation, plan)}` }]
+      }
+      if (plan.markDeletedTables) {
+        yield [
+          clean
+            ? { type: 'record', record: { kind: 'staleScope', entity: buildStaleScope(schemaFqn, seen) } }
+            : { type: 'warning', message: `${schemaFqn}: no stale-table clean-up, its listing did not complete without errors` },
+        ]
       }
     }
     yield [{ type: 'schemaDone' }]
   }
 
-  function tableItem(table: Table, schemaFqn: string): Item {
+  /** A table's record, then the lineage that ends at it (both ends' records come first). */
+  function tableItems(table: Table, schemaFqn: string, names: ViewContext & { isGlue: boolean }): Item[] {
     const view = isView(table)
-    if ((view && !plan.includeViews) || (!view && !plan.includeTables)) return { type: 'filtered' }
+    if ((view && !plan.includeViews) || (!view && !plan.includeTables)) return [{ type: 'filtered' }]
     let fqn: string
     try {
       fqn = appendFqn(schemaFqn, table.Name ?? '')
     } catch (err) {
-      return { type: 'failed', name: `${schemaFqn}.${table.Name}`, error: (err as Error).message }
+      return [{ type: 'failed', name: `${schemaFqn}.${table.Name}`, error: (err as Error).message }]
     }
-    if (filteredOut(plan.isTableFiltered, table.Name ?? '', fqn, plan)) return { type: 'filtered' }
+    if (filteredOut(plan.isTableFiltered, table.Name ?? '', fqn, plan)) return [{ type: 'filtered' }]
+    let entity
     try {
-      return { type: 'record', record: { kind: 'table', entity: buildCreateTable(table, { schemaFqn }) } }
+      entity = buildCreateTable(table, { schemaFqn })
+      if (names.isGlue) entity = applyTags(entity, lfIndex, names.schemaName, entity.name)
     } catch (err) {
-      return { type: 'failed', name: fqn, error: (err as Error).message }
+      return [{ type: 'failed', name: fqn, error: (err as Error).message }]
     }
+    const items: Item[] = [{ type: 'record', record: { kind: 'table', entity } }]
+    if (plan.storageServiceName && entity.locationPath) {
+      const edge = buildStorageLineage(plan.storageServiceName, entity.locationPath, fqn)
+      if (edge) items.push({ type: 'record', record: { kind: 'lineage', entity: edge } })
+    }
+    if (view && plan.includeViewLineage && entity.schemaDefinition) {
+      const lineage = viewLineage(entity.schemaDefinition, { name: entity.name, fqn }, names)
+      for (const edge of lineage.edges) items.push({ type: 'deferred', record: { kind: 'lineage', entity: edge } })
+      if (lineage.warning) items.push({ type: 'warning', message: lineage.warning })
+    }
+    return items
   }
 }
 

@@ -15,6 +15,13 @@ export interface IngestPlan {
   includeTables: boolean
   includeViews: boolean
   includeFederatedCatalogs: boolean
+  /** Emit a staleScope per cleanly listed schema (OpenMetadata's markDeletedTables, default true). */
+  markDeletedTables: boolean
+  /** Lake Formation LF-tags as OpenMetadata tags (OpenMetadata's includeTags, default true). */
+  includeTags: boolean
+  /** Storage service to draw container → table lineage from; none: no storage lineage. */
+  storageServiceName?: string
+  includeViewLineage: boolean
   schemaConcurrency: number
   useFqnForFiltering: boolean
   isDatabaseFiltered: NameFilter
@@ -42,6 +49,10 @@ export function planIngest(source: SourceT, defaultServiceName: string | undefin
     includeTables: pipeline.includeTables ?? true,
     includeViews: pipeline.includeViews ?? true,
     includeFederatedCatalogs: source.options?.includeFederatedCatalogs ?? false,
+    markDeletedTables: pipeline.markDeletedTables ?? true,
+    includeTags: pipeline.includeTags ?? true,
+    ...(source.options?.storageServiceName ? { storageServiceName: source.options.storageServiceName } : {}),
+    includeViewLineage: source.options?.includeViewLineage ?? true,
     schemaConcurrency: source.options?.schemaConcurrency ?? DEFAULT_SCHEMA_CONCURRENCY,
     useFqnForFiltering: pipeline.useFqnForFiltering ?? false,
     isDatabaseFiltered: pattern('databaseFilterPattern'),

@@ -40,6 +40,41 @@ export const OM_PARTITION_INTERVAL_TYPES = [
 ] as const
 export type OmPartitionIntervalType = (typeof OM_PARTITION_INTERVAL_TYPES)[number]
 
+/** type/tagLabel.json (required: tagFQN, source, labelType, state; closed) */
+export interface TagLabel {
+  /** `classification.tag`, each part quoted when it holds a `.` (fqn.ts). */
+  tagFQN: string
+  source: 'Classification' | 'Glossary'
+  labelType: 'Manual' | 'Propagated' | 'Automated' | 'Derived' | 'Generated'
+  state: 'Suggested' | 'Confirmed'
+  name?: string
+  displayName?: string
+  description?: string
+  reason?: string
+}
+
+/**
+ * api/classification/createClassification.json (upstream; not in shared/openmetadata-spec): required name,
+ * description; closed.
+ */
+export interface CreateClassificationRequest {
+  name: string
+  description: string
+  displayName?: string
+  mutuallyExclusive?: boolean
+}
+
+/**
+ * api/classification/createTag.json (upstream; not in shared/openmetadata-spec): required name, description;
+ * `classification` names the classification the tag belongs to; closed.
+ */
+export interface CreateTagRequest {
+  classification: string
+  name: string
+  description: string
+  displayName?: string
+}
+
 /** entity/data/table.json#/definitions/column (the subset this service fills) */
 export interface OmColumn {
   name: string
@@ -52,6 +87,8 @@ export interface OmColumn {
   description?: string
   ordinalPosition?: number
   children?: OmColumn[]
+  /** Column tags (Lake Formation LF-tags on the column); src/openmetadata/tags.ts fills them. */
+  tags?: TagLabel[]
 }
 
 /** entity/data/table.json#/definitions/partitionColumnDetails */
@@ -78,6 +115,8 @@ export interface CreateTableRequest {
   schemaDefinition?: string
   locationPath?: string
   fileFormat?: OmFileFormat
+  /** Table tags (Lake Formation LF-tags on the table); src/openmetadata/tags.ts fills them. */
+  tags?: TagLabel[]
 }
 
 /** api/data/createDatabase.json (required: name, service) */

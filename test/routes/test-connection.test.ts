@@ -39,7 +39,7 @@ t.test('a good connection passes the four steps, in order, in each of the three 
   }
   t.ok(h.aws.count('athena:StartQueryExecution') >= 3, 'SELECT 1 ran through Athena each time')
   const start = h.aws.calls.find((c) => c.action === 'athena:StartQueryExecution')!
-  t.equal(start.body.QueryString, 'SELECT 1')
+  t.match(start.body.QueryString, /^\/\* \{"app": "OpenMetadata", "version": "[\d.]+"\} \*\/ SELECT 1$/, "SELECT 1 under OpenMetadata's query header")
   t.equal(start.body.WorkGroup, 'primary')
   t.equal(start.body.ResultConfiguration.OutputLocation, 's3://athena-results-123456789012/primary/')
   t.ok(h.aws.count('athena:GetQueryExecution') >= 3 * 3, 'polled through QUEUED and RUNNING to SUCCEEDED')

@@ -136,6 +136,35 @@ export interface AthenaDataCatalogFixture {
   databases?: AthenaDatabaseFixture[]
 }
 
+/** Athena `QueryExecution` (the members ListQueryExecutions / BatchGetQueryExecution serve). */
+export interface QueryExecutionFixture {
+  QueryExecutionId: string
+  Query: string
+  StatementType: 'DDL' | 'DML' | 'UTILITY'
+  /** SELECT, INSERT, CREATE_TABLE_AS_SELECT, CREATE_VIEW, MERGE_INTO, … */
+  SubstatementType?: string
+  WorkGroup: string
+  QueryExecutionContext?: { Database?: string; Catalog?: string }
+  ResultConfiguration?: { OutputLocation?: string }
+  Status: {
+    State: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED'
+    SubmissionDateTime: Timestamp
+    CompletionDateTime?: Timestamp
+    StateChangeReason?: string
+    AthenaError?: { ErrorCategory?: number; ErrorType?: number; Retryable?: boolean; ErrorMessage?: string }
+  }
+  Statistics?: {
+    EngineExecutionTimeInMillis?: number
+    DataScannedInBytes?: number
+    TotalExecutionTimeInMillis?: number
+    QueryQueueTimeInMillis?: number
+    ServicePreProcessingTimeInMillis?: number
+    QueryPlanningTimeInMillis?: number
+    ServiceProcessingTimeInMillis?: number
+  }
+  EngineVersion?: { SelectedEngineVersion?: string; EffectiveEngineVersion?: string }
+}
+
 export interface Catalog {
   /** The default Glue CatalogId, e.g. '123456789012'. */
   accountId: string
@@ -148,6 +177,37 @@ export interface Catalog {
   deniedS3Prefixes?: string[]
   /** Unknown keys are valid. */
   accessKeys?: Record<string, 'valid' | 'expired' | 'invalid'>
+  /**
+   * Query executions of the past, per workgroup, served by ListQueryExecutions (newest first) and
+   * BatchGetQueryExecution together with the queries started on the endpoint. Tests may push more.
+   */
+  queryHistory?: QueryExecutionFixture[]
+  /** Ids BatchGetQueryExecution reports in UnprocessedQueryExecutionIds (INTERNAL_ERROR) even though they exist. */
+  unprocessedQueryIds?: string[]
+  /** Lake Formation LF-tags (ListLFTags, Search*ByLFTags, GetResourceLFTags); absent: none defined. */
+  lfTags?: LakeFormationFixture
+}
+
+/** One LF-tag on a resource. Lake Formation stores keys and values in lower case. */
+export interface LfTagPairFixture {
+  key: string
+  value: string
+}
+
+/**
+ * LF-tags of one Glue catalog, as ASSIGNED (what the console's "assigned" view shows). The endpoint
+ * derives what Lake Formation reports: a table inherits its database's tags, a column its table's,
+ * and an assignment on the child overrides the inherited value of the same key.
+ */
+export interface LakeFormationFixture {
+  /** The Glue CatalogId the tags belong to (default: accountId). */
+  catalogId?: string
+  /** The LF-tag definitions (ListLFTags): each key with its allowed values. */
+  tags: Array<{ TagKey: string; TagValues: string[] }>
+  /** Tags assigned to Glue databases (by name). */
+  databases: Array<{ name: string; tags: LfTagPairFixture[] }>
+  /** Tags assigned to tables, and to their columns (storage columns or partition keys). */
+  tables: Array<{ db: string; name: string; tags?: LfTagPairFixture[]; columns?: Array<{ name: string; tags: LfTagPairFixture[] }> }>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +227,29 @@ interface GenerateTablesDirective {
  */
 type FixtureTable = GlueTable & { prestoView?: PrestoViewDocument }
 type FixtureDatabase = Omit<GlueDatabaseFixture, 'Tables'> & { Tables?: FixtureTable[]; generateTables?: GenerateTablesDirective }
-type FixtureFile = Omit<Catalog, 'glue'> & { glue: Record<string, FixtureDatabase[]> }
+/**
+ * A query execution in the JSON, readable and relative to now (so the history never ages out of
+ * a test's time window): the loader turns it into Athena's QueryExecution shape.
+ */
+export interface QueryHistoryFixture {
+  id: string
+  workGroup: string
+  /** Submitted this many minutes before the catalog is loaded. */
+  submittedMinutesAgo: number
+  state: QueryExecutionFixture['Status']['State']
+  statementType: QueryExecutionFixture['StatementType']
+  substatementType?: string
+  /** QueryExecutionContext.Database (Catalog is AwsDataCatalog unless `catalog` says otherwise). */
+  database?: string
+  catalog?: string
+  /** TotalExecutionTimeInMillis; CompletionDateTime is the submission plus this. */
+  totalMs: number
+  scannedBytes?: number
+  /** StateChangeReason of a FAILED or CANCELLED query. */
+  reason?: string
+  query: string
+}
+type FixtureFile = Omit<Catalog, 'glue' | 'queryHistory'> & { glue: Record<string, FixtureDatabase[]>; queryHistory?: QueryHistoryFixture[] }
 
 // Beside this module when run from source; from dist/test/support (demo, bench) the JSON stays in test/fixtures.
 const SAMPLE_CANDIDATES = [
@@ -198,7 +280,71 @@ function expandFixture(file: FixtureFile): Catalog {
       return { ...rest, Tables: tables }
     })
   }
-  return { ...file, glue }
+  const { queryHistory, ...rest } = file
+  return { ...rest, glue, ...(queryHistory ? { queryHistory: queryHistory.map((q) => queryExecutionOf(q, Date.now())) } : {}) }
+}
+
+/** A history fixture entry as Athena's QueryExecution, its times resolved against `now`. */
+export function queryExecutionOf(q: QueryHistoryFixture, now: number): QueryExecutionFixture {
+  const submitted = now - q.submittedMinutesAgo * 60_000
+  const queueMs = Math.min(150, Math.floor(q.totalMs / 10))
+  const finished = q.state === 'SUCCEEDED' || q.state === 'FAILED' || q.state === 'CANCELLED'
+  return {
+    QueryExecutionId: q.id,
+    Query: q.query,
+    StatementType: q.statementType,
+    ...(q.substatementType ? { SubstatementType: q.substatementType } : {}),
+    WorkGroup: q.workGroup,
+    QueryExecutionContext: { ...(q.database ? { Database: q.database } : {}), Catalog: q.catalog ?? 'AwsDataCatalog' },
+    ResultConfiguration: { OutputLocation: `s3://athena-results-123456789012/${q.workGroup}/${q.id}.${q.statementType === 'DML' ? 'csv' : 'txt'}` },
+    Status: {
+      State: q.state,
+      SubmissionDateTime: new Date(submitted),
+      ...(finished ? { CompletionDateTime: new Date(submitted + q.totalMs) } : {}),
+      ...(q.reason ? { StateChangeReason: q.reason } : {}),
+      ...(q.state === 'FAILED' ? { AthenaError: { ErrorCategory: 2, ErrorType: 1301, Retryable: false, ErrorMessage: q.reason ?? 'Query failed' } } : {}),
+    },
+    Statistics: {
+      TotalExecutionTimeInMillis: q.totalMs,
+      EngineExecutionTimeInMillis: Math.max(0, q.totalMs - queueMs - 40),
+      QueryQueueTimeInMillis: queueMs,
+      ServicePreProcessingTimeInMillis: 20,
+      QueryPlanningTimeInMillis: Math.min(300, Math.floor(q.totalMs / 5)),
+      ServiceProcessingTimeInMillis: 20,
+      DataScannedInBytes: q.scannedBytes ?? 0,
+    },
+    EngineVersion: { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' },
+  }
+}
+
+/**
+ * `count` generated executions in one workgroup, the newest `startMinutesAgo` ago and one every
+ * `everyMinutes` before it (for paging and batching tests): SELECTs over sales.orders, ids
+ * `gen-<workGroup>-0000`… in order from the newest.
+ */
+export function generateQueryHistory(opts: { workGroup: string; count: number; startMinutesAgo?: number; everyMinutes?: number; now?: number }): QueryExecutionFixture[] {
+  const now = opts.now ?? Date.now()
+  const out: QueryExecutionFixture[] = []
+  for (let i = 0; i < opts.count; i++) {
+    out.push(
+      queryExecutionOf(
+        {
+          id: `gen-${opts.workGroup}-${String(i).padStart(4, '0')}`,
+          workGroup: opts.workGroup,
+          submittedMinutesAgo: (opts.startMinutesAgo ?? 5) + i * (opts.everyMinutes ?? 1),
+          state: 'SUCCEEDED',
+          statementType: 'DML',
+          substatementType: 'SELECT',
+          database: 'sales',
+          totalMs: 800 + (i % 7) * 100,
+          scannedBytes: 1024 * (i + 1),
+          query: `SELECT order_id, total_amount FROM sales.orders WHERE order_id = ${i}`,
+        },
+        now,
+      ),
+    )
+  }
+  return out
 }
 
 function expandView(table: FixtureTable): GlueTable {

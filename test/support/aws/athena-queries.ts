@@ -46,6 +46,11 @@ export class QueryStore {
     return typeof id === 'string' ? this.byId.get(id) : undefined
   }
 
+  /** Every query started on the endpoint, in start order. */
+  all(): QueryRecord[] {
+    return [...this.byId.values()]
+  }
+
   byClientToken(token: unknown): QueryRecord | undefined {
     return typeof token === 'string' ? this.get(this.byToken.get(token)) : undefined
   }

@@ -1,9 +1,11 @@
 // Amazon Athena query operations (JSON 1.1, X-Amz-Target AmazonAthena.<Action>):
 // StartQueryExecution, GetQueryExecution, GetQueryResults, StopQueryExecution; plus the metadata
-// operations from athena-catalog.ts.
+// operations from athena-catalog.ts and the query history (ListQueryExecutions,
+// BatchGetQueryExecution) from athena-history.ts.
 import type { GlueColumn } from '../catalog.js'
 import { athenaCatalogHandlers, DEFAULT_ENGINE, findWorkGroup, invalidRequest, workGroupNotFound } from './athena-catalog.js'
 import { isFinal, state, type QueryRecord, type QueryState } from './athena-queries.js'
+import { athenaHistoryHandlers } from './athena-history.js'
 import type { Ctx, Handler } from './context.js'
 import { findGlueDatabase, findGlueTable } from './glue.js'
 import { maxResults, paginate, sameName, withEpochTimes } from './protocol.js'
@@ -114,7 +116,7 @@ function statistics(r: QueryRecord, s: QueryState) {
   }
 }
 
-function queryExecution(r: QueryRecord, s: QueryState) {
+export function queryExecution(r: QueryRecord, s: QueryState) {
   const status: Record<string, unknown> = { State: s, SubmissionDateTime: new Date(r.submittedAt) }
   if (isFinal(s)) status.CompletionDateTime = new Date(r.completedAt ?? Date.now())
   if (s === 'FAILED' && r.outcome.kind === 'failed') {
@@ -145,6 +147,7 @@ function resultRows(outcome: Extract<SqlOutcome, { kind: 'rows' }>) {
 
 export const athenaHandlers: Record<string, Handler> = {
   ...athenaCatalogHandlers,
+  ...athenaHistoryHandlers,
 
   StartQueryExecution: startQueryExecution,
 

@@ -4,7 +4,7 @@ import type { FaultKind } from './faults.js'
 import { expiredToken, invalidToken } from './identity.js'
 import { AwsError } from './protocol.js'
 
-export type Service = 'glue' | 'athena' | 'sts'
+export type Service = 'glue' | 'athena' | 'sts' | 'lakeformation'
 
 /** IAM's denial text: `User: <arn> is not authorized to perform: <svc:Action> [on resource: <arn>] because …`. */
 export function notAuthorized(principalArn: string, action: string, resource: string | undefined): string {
@@ -47,11 +47,13 @@ export function faultError(kind: Exclude<FaultKind, 'latency' | 'reset'>, servic
         const msg = `User: ${ctx.principal.arn} is not authorized to perform: sts:${op}${resource ? ` on resource: ${resource}` : ''}`
         return new AwsError('AccessDenied', msg, 403)
       }
+      // Lake Formation's IAM actions take no resource (Resource "*"); REST-JSON carries the 403.
+      if (service === 'lakeformation') return new AwsError('AccessDeniedException', notAuthorized(ctx.principal.arn, `lakeformation:${op}`, undefined), 403)
       return new AwsError('AccessDeniedException', notAuthorized(ctx.principal.arn, `${service}:${op}`, service === 'glue' ? glueResource(ctx, op) : athenaResource(ctx, op)))
     case 'throttle':
       return json ? new AwsError('ThrottlingException', 'Rate exceeded') : new AwsError('Throttling', 'Rate exceeded')
     case 'http500':
-      if (service === 'glue') return new AwsError('InternalServiceException', 'An internal service error occurred.', 500)
+      if (service === 'glue' || service === 'lakeformation') return new AwsError('InternalServiceException', 'An internal service error occurred.', 500)
       if (service === 'athena') return new AwsError('InternalServerException', 'An internal server error occurred.', 500)
       return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500)
     case 'expiredToken':

@@ -1,6 +1,7 @@
-// One HTTP server speaking Glue and Athena (AWS JSON 1.1, routed by X-Amz-Target) and STS (AWS
-// Query, form-encoded). Every request is recorded and counted, then latency and faults apply, then
-// authentication (catalog.accessKeys, expired AssumeRole sessions), then the operation.
+// One HTTP server speaking Glue and Athena (AWS JSON 1.1, routed by X-Amz-Target), STS (AWS
+// Query, form-encoded) and Lake Formation (REST-JSON, `POST /<Action>` signed for lakeformation).
+// Every request is recorded and counted, then latency and faults apply, then authentication
+// (catalog.accessKeys, expired AssumeRole sessions), then the operation.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -12,6 +13,7 @@ import { faultError, type Service } from './fault-errors.js'
 import { FaultSet, type Fault } from './faults.js'
 import { glueHandlers } from './glue.js'
 import { Identities } from './identity.js'
+import { lakeFormationHandlers, lakeFormationOperation } from './lakeformation.js'
 import { AwsError, parseSigV4 } from './protocol.js'
 import { stsError, stsHandlers, stsResponse } from './sts.js'
 
@@ -57,7 +59,7 @@ export interface FakeAwsOptions {
 }
 
 const SERVICES: Record<string, Service> = { AWSGlue: 'glue', AmazonAthena: 'athena' }
-const HANDLERS: Record<Service, Record<string, Handler>> = { glue: glueHandlers, athena: athenaHandlers, sts: stsHandlers }
+const HANDLERS: Record<Service, Record<string, Handler>> = { glue: glueHandlers, athena: athenaHandlers, sts: stsHandlers, lakeformation: lakeFormationHandlers }
 
 interface Parsed {
   service?: Service
@@ -83,6 +85,15 @@ function parse(req: IncomingMessage, text: string): Parsed {
     }
     if (!service) return { op, action: `unknown:${target}`, body, error: unknownOperation() }
     return { service, op, action: `${service}:${op}`, body, ...(error ? { error } : {}) }
+  }
+  // Lake Formation is REST-JSON: `POST /<Action>` signed for the `lakeformation` service.
+  const lfOp = lakeFormationOperation(req.method, req.url, req.headers.authorization)
+  if (lfOp) {
+    try {
+      return { service: 'lakeformation', op: lfOp, action: `lakeformation:${lfOp}`, body: text ? JSON.parse(text) : {} }
+    } catch {
+      return { service: 'lakeformation', op: lfOp, action: `lakeformation:${lfOp}`, body: {}, error: new AwsError('SerializationException', 'Malformed JSON body.') }
+    }
   }
   const type = String(req.headers['content-type'] ?? '')
   if (type.includes('x-www-form-urlencoded')) {
@@ -112,6 +123,15 @@ function sendJsonError(res: ServerResponse, service: string, e: AwsError, reques
     'x-amzn-requestid': requestId,
     'x-amzn-errortype': `${e.code}:http://internal.amazon.com/coral/com.amazonaws.${service}/`,
   }, JSON.stringify(body))
+}
+
+/** REST-JSON (Lake Formation): the code in X-Amzn-ErrorType (what the SDK reads first), `Message` in the body. */
+function sendRestJsonError(res: ServerResponse, e: AwsError, requestId: string): void {
+  send(res, e.status, {
+    'content-type': 'application/json',
+    'x-amzn-requestid': requestId,
+    'x-amzn-errortype': `${e.code}:http://internal.amazon.com/coral/com.amazonaws.lakeformation/`,
+  }, JSON.stringify(e.hasMessage ? { Message: e.message, ...e.extra } : { ...e.extra }))
 }
 
 function sleep(ms: number): Promise<void> {
@@ -152,7 +172,9 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
     const fail = (e: AwsError) =>
       p.service === 'sts'
         ? send(res, e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, stsError(e, requestId))
-        : sendJsonError(res, p.service ?? 'unknown', e, requestId)
+        : p.service === 'lakeformation'
+          ? sendRestJsonError(res, e, requestId)
+          : sendJsonError(res, p.service ?? 'unknown', e, requestId)
 
     const decision = faults.decide(p.action, p.body)
     const delay = (opts.latencyMs ?? 0) + decision.delayMs
@@ -176,10 +198,11 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       if (service === 'sts') {
         return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, stsResponse(p.op, String(out), requestId))
       }
-      send(res, 200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, JSON.stringify(out))
+      const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
+      send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': requestId }, JSON.stringify(out))
     } catch (err) {
       if (err instanceof AwsError) return fail(err)
-      const e = new AwsError(service === 'glue' ? 'InternalServiceException' : service === 'athena' ? 'InternalServerException' : 'InternalFailure',
+      const e = new AwsError(service === 'glue' || service === 'lakeformation' ? 'InternalServiceException' : service === 'athena' ? 'InternalServerException' : 'InternalFailure',
         `fake AWS endpoint bug: ${(err as Error).stack ?? String(err)}`, 500)
       return fail(e)
     }
