@@ -1,13 +1,12 @@
-import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Source } from '../schemas/requests.js'
 import { IngestDocument } from '../schemas/openmetadata.js'
 import { ErrorResponse } from '../schemas/responses.js'
-import type { IngestRecord } from '../src/ingest/records.js'
 import { collectIngestDocument } from '../src/ingest/document.js'
 import { startIngest } from '../src/ingest/run.js'
 import { prepareSink } from '../src/sink/index.js'
 import { abortOnClientGone } from './abort.js'
+import { sendNdjson, wantsJson } from './ndjson.js'
 
 const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -45,22 +44,10 @@ const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
         onWarning: (message) => request.log.warn({ warning: message }, 'ingest warning'),
       })
       const records = sink ? sink.write(started.records) : started.records
-      if (wantsJson(request.headers.accept)) return reply.send(await collectIngestDocument(records))
-      // A stream bypasses the response serializer; the 200 schema describes the JSON form.
-      return reply.type('application/x-ndjson').send(Readable.from(ndjson(records)) as never)
+      if (wantsJson(request.headers.accept)) return reply.send(await collectIngestDocument(records, app.serviceConfig.maxJsonDocumentRecords))
+      return sendNdjson(reply, records)
     },
   )
-}
-
-async function* ndjson(records: AsyncIterable<IngestRecord>): AsyncGenerator<string> {
-  for await (const record of records) yield JSON.stringify(record) + '\n'
-}
-
-/** JSON only when the client prefers it over NDJSON; NDJSON is the default (also for * / *). */
-function wantsJson(accept: string | undefined): boolean {
-  if (!accept) return false
-  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase())
-  return types.includes('application/json') && !types.includes('application/x-ndjson')
 }
 
 export default ingestRoute

@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { QueryLogDocument, QueryLogSource } from '../schemas/query-log.js'
 import { ErrorResponse } from '../schemas/responses.js'
 import { collectQueryLogDocument } from '../src/querylog/document.js'
-import type { QueryLogRecord } from '../src/querylog/records.js'
 import { startQueryLog } from '../src/querylog/run.js'
 import { abortOnClientGone } from './abort.js'
+import { sendNdjson, wantsJson } from './ndjson.js'
 
 const queryLogRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -34,21 +33,9 @@ const queryLogRoute: FastifyPluginAsyncTypebox = async (app) => {
         onWarning: (message) => request.log.warn({ warning: message }, 'query log warning'),
       })
       if (wantsJson(request.headers.accept)) return reply.send(await collectQueryLogDocument(started.records))
-      // A stream bypasses the response serializer; the 200 schema describes the JSON form.
-      return reply.type('application/x-ndjson').send(Readable.from(ndjson(started.records)) as never)
+      return sendNdjson(reply, started.records)
     },
   )
-}
-
-async function* ndjson(records: AsyncIterable<QueryLogRecord>): AsyncGenerator<string> {
-  for await (const record of records) yield JSON.stringify(record) + '\n'
-}
-
-/** JSON only when the client prefers it over NDJSON; NDJSON is the default (also for * / *). */
-function wantsJson(accept: string | undefined): boolean {
-  if (!accept) return false
-  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase())
-  return types.includes('application/json') && !types.includes('application/x-ndjson')
 }
 
 export default queryLogRoute

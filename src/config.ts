@@ -26,6 +26,8 @@ export interface ServiceConfig {
   aws: AwsCallSettings
   /** How often a running ingest logs its progress. */
   progressIntervalMs: number
+  /** Most records an Accept: application/json ingest answer may hold (it is built in memory); NDJSON has no limit. */
+  maxJsonDocumentRecords: number
   /** Hosts `awsConfig.endPointURL` may name (ENDPOINT_ALLOWLIST); empty: any host but the always-refused ones. */
   endpointAllowlist: HostPattern[]
   /** Largest accepted request body. */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     logLevel: env.LOG_LEVEL || 'info',
     authTokens: (env.AUTH_TOKEN ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     progressIntervalMs: intFromEnv(env, 'PROGRESS_INTERVAL_MS', 10_000, 1),
+    maxJsonDocumentRecords: intFromEnv(env, 'MAX_JSON_DOCUMENT_RECORDS', 25_000, 1),
     aws: {
       maxAttempts: intFromEnv(env, 'AWS_MAX_ATTEMPTS', aws.maxAttempts, 1),
       requestTimeoutMs: intFromEnv(env, 'AWS_REQUEST_TIMEOUT_MS', aws.requestTimeoutMs, 1),

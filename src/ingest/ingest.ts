@@ -40,7 +40,7 @@ export interface IngestProgress {
 
 /** What a schema's reader hands the merge: records, and the events the status counts. */
 type Item =
-  | { type: 'record'; record: EntityRecord }
+  | { type: 'record'; record: EntityRecord; fqn?: string }
   | { type: 'failed'; name: string; error: string }
   | { type: 'filtered' }
   | { type: 'warning'; message: string }
@@ -95,7 +95,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     }
     const glueFiltered = filteredOut(plan.isDatabaseFiltered, plan.glueDatabaseName, buildFqn(plan.serviceName, plan.glueDatabaseName), plan)
     // LF-tags are read in a few batched searches, alongside the database listing.
-    const lfTags = plan.includeTags && !glueFiltered ? loadLfTags(clients.lakeFormation, scope).then((r) => r, (err: unknown) => err) : undefined
+    const lfTags = plan.includeTags && opts.withTables && !glueFiltered ? loadLfTags(clients.lakeFormation, scope).then((r) => r, (err: unknown) => err) : undefined
     // The first AWS call, before any output: its failure is the caller's HTTP error.
     const glueSchemas = glueFiltered ? (tracker.filter(), undefined) : await collectPages(glue.listSchemas())
 
@@ -231,7 +231,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
           const batch = page.flatMap((table) => tableItems(table, schemaFqn, names))
           for (const item of batch) {
             if (item.type === 'failed') clean = false
-            else if (item.type === 'record' && item.record.kind === 'table') seen.push(appendFqn(schemaFqn, item.record.entity.name))
+            else if (item.type === 'record' && item.fqn) seen.push(item.fqn)
           }
           yield batch
         }
@@ -269,7 +269,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     } catch (err) {
       return [{ type: 'failed', name: fqn, error: (err as Error).message }]
     }
-    const items: Item[] = [{ type: 'record', record: { kind: 'table', entity } }]
+    const items: Item[] = [{ type: 'record', record: { kind: 'table', entity }, fqn }]
     if (plan.storageServiceName && entity.locationPath) {
       const edge = buildStorageLineage(plan.storageServiceName, entity.locationPath, fqn)
       if (edge) items.push({ type: 'record', record: { kind: 'lineage', entity: edge } })

@@ -58,7 +58,15 @@ export const LENGTH_REQUIRED_TYPES: ReadonlySet<OmDataType> = new Set<OmDataType
 export const DEFAULT_DATA_LENGTH = 1
 
 /** OpenMetadata dataType for a primitive source type name (case-insensitive); UNKNOWN when it is not in the map. */
+const typeByName = new Map<string, OmDataType>()
+
 export function omTypeForName(name: string): OmDataType {
-  const key = name.replace(/\s+/g, ' ').trim().toUpperCase()
-  return Object.hasOwn(SOURCE_TYPE_TO_OM_TYPE, key) ? SOURCE_TYPE_TO_OM_TYPE[key]! : 'UNKNOWN'
+  let type = typeByName.get(name)
+  if (type === undefined) {
+    const key = name.replace(/\s+/g, ' ').trim().toUpperCase()
+    type = Object.hasOwn(SOURCE_TYPE_TO_OM_TYPE, key) ? SOURCE_TYPE_TO_OM_TYPE[key]! : 'UNKNOWN'
+    // Type names are few (a catalog repeats the same handful); bound the map anyway.
+    if (typeByName.size < 4096) typeByName.set(name, type)
+  }
+  return type
 }

@@ -85,6 +85,8 @@ export function schemaTags(index: LfTagIndex, db: string): TagLabel[] {
  * request stay; nothing is added where there is no tag (no empty `tags`).
  */
 export function applyTags(request: CreateTableRequest, index: LfTagIndex, db: string, table: string, opts: TagOptions = {}): CreateTableRequest {
+  const { databases, tables, columns: taggedColumns } = index.counts
+  if (databases + tables + taggedColumns === 0) return request // most catalogs: nothing to look up per column
   const inherited = opts.inherited !== false
   const tableLabels = labels(inherited ? index.effectiveTable(db, table) : index.table(db, table))
   const columns = request.columns.map((col): OmColumn => {

@@ -75,6 +75,13 @@ t.test('Accept: application/json answers one document with the same records', as
   t.same(doc.tables, tables(stream))
   t.same(doc.databaseSchemas, stream.filter((r) => r.kind === 'databaseSchema').map((r) => r.entity))
   t.same(doc.status, stream.at(-1)!.entity)
+  const lists: Record<string, string> = { classification: 'classifications', tag: 'tags', database: 'databases', lineage: 'lineage', staleScope: 'staleScopes' }
+  for (const [kind, list] of Object.entries(lists)) {
+    const expected = stream.filter((r) => r.kind === kind).map((r) => r.entity)
+    t.ok(expected.length > 0, `the sample has ${kind} records`)
+    t.same(doc[list], expected, `${list}: every ${kind} record, in stream order`)
+  }
+  t.same(doc.totals, stream.at(-1)!.totals)
   t.same(invalidRecords([{ kind: 'status', entity: doc.status }, ...doc.tables.map((e: unknown) => ({ kind: 'table', entity: e }))]), [])
 })
 
@@ -152,4 +159,14 @@ t.test('databaseName names the Glue catalog database', async (t) => {
   const records = parseNdjson((await ingest(h, body)).body)
   t.same(records.filter((r) => r.kind === 'database').map((r) => r.entity.name), ['awsdatacatalog'])
   t.equal(byName(records, 'orders').databaseSchema, 'athena_prod.awsdatacatalog.sales')
+})
+
+t.test('Accept: application/json is refused with 406, before any byte, past MAX_JSON_DOCUMENT_RECORDS', async (t) => {
+  const h = await startHarness(t, { config: { maxJsonDocumentRecords: 50 } })
+  const res = await ingest(h, source(h), 'application/json')
+  t.equal(res.statusCode, 406)
+  t.match(res.json(), { statusCode: 406, message: /more than 50 records.*Accept: application\/x-ndjson/ })
+  const streamed = await ingest(h, source(h))
+  t.equal(streamed.statusCode, 200, 'the NDJSON stream has no such limit')
+  t.ok(parseNdjson(streamed.body).length > 50)
 })
