@@ -1,4 +1,5 @@
-import type { ClassifiedAwsError } from '../aws/errors.js'
+import { classifyAwsError, type ClassifiedAwsError } from '../aws/errors.js'
+import { ServiceError, UpstreamError, UpstreamTimeoutError } from '../errors.js'
 
 /** What the service was doing when AWS said no; decides which IAM action to name. */
 export type Operation =
@@ -91,4 +92,21 @@ export function explainQueryFailure(reason: string | undefined, ctx: DiagnosisCo
     return `The S3 staging location ${ctx.s3StagingDir ?? ''} does not exist: point s3StagingDir at an existing bucket.`
   }
   return `The test query failed in Athena: ${reason ?? 'no reason given'}.`
+}
+
+/** The plain explanation followed by AWS's own code and message, as failures and errors report them. */
+export function describeAwsFailure(err: unknown, ctx: DiagnosisContext): { classified: ClassifiedAwsError; message: string } {
+  const classified = classifyAwsError(err)
+  return { classified, message: `${explainAwsFailure(classified, ctx)} (AWS: ${classified.code}: ${classified.message})` }
+}
+
+/**
+ * An AWS failure before any output, as the HTTP error to answer: 400 when the request named something
+ * that does not exist or is invalid (catalogId, workgroup), 504 when AWS did not answer, else 502.
+ */
+export function awsFailureAsServiceError(err: unknown, ctx: DiagnosisContext): ServiceError {
+  const { classified: c, message } = describeAwsFailure(err, ctx)
+  if (c.kind === 'timeout') return new UpstreamTimeoutError(message, c.code)
+  if (c.kind === 'notFound' || c.kind === 'invalidRequest') return new ServiceError(400, message, c.code)
+  return new UpstreamError(message, c.code)
 }

@@ -1,8 +1,7 @@
 import type { Database, Table } from '@aws-sdk/client-glue'
 import type { AwsCallSettings } from '../config.js'
 import { createAwsClients } from '../aws/clients.js'
-import { classifyAwsError } from '../aws/errors.js'
-import { explainAwsFailure, type Operation } from '../athena/diagnose.js'
+import { describeAwsFailure, type Operation } from '../athena/diagnose.js'
 import { iterateCatalogDatabasePages, iterateCatalogTablePages, listFederatedCatalogs } from '../athena/federated.js'
 import { isView, iterateDatabasePages, iterateTablePages } from '../athena/glue-catalog.js'
 import { appendFqn, buildFqn } from '../openmetadata/fqn.js'
@@ -95,7 +94,10 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     }
     const glueFiltered = filteredOut(plan.isDatabaseFiltered, plan.glueDatabaseName, buildFqn(plan.serviceName, plan.glueDatabaseName), plan)
     // LF-tags are read in a few batched searches, alongside the database listing.
-    const lfTags = plan.includeTags && opts.withTables && !glueFiltered ? loadLfTags(clients.lakeFormation, scope).then((r) => r, (err: unknown) => err) : undefined
+    const lfTags =
+      plan.includeTags && opts.withTables && !glueFiltered
+        ? loadLfTags(clients.lakeFormation, scope).then((value) => ({ value }), (error: unknown) => ({ error }))
+        : undefined
     // The first AWS call, before any output: its failure is the caller's HTTP error.
     const glueSchemas = glueFiltered ? (tracker.filter(), undefined) : await collectPages(glue.listSchemas())
 
@@ -103,11 +105,11 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     yield count({ kind: 'databaseService', entity: buildCreateDatabaseService(plan.serviceName, stripSecrets(plan.connection)) })
     if (lfTags) {
       const loaded = await lfTags
-      if (loaded instanceof Error || !('index' in (loaded as object))) {
-        if (opts.signal?.aborted) throw loaded
-        tracker.fail('Tags and Classifications', `Lake Formation tags could not be read: ${(loaded as Error).message}`)
+      if ('error' in loaded) {
+        if (opts.signal?.aborted) throw loaded.error
+        tracker.fail('Tags and Classifications', `Lake Formation tags could not be read: ${(loaded.error as Error).message}`)
       } else {
-        const { index, warnings } = loaded as Awaited<ReturnType<typeof loadLfTags>>
+        const { index, warnings } = loaded.value
         lfIndex = index
         for (const w of [...warnings, ...unusableLfTags(index)]) warn(w)
         for (const { classification, tags } of classificationsOf(index)) {
@@ -302,14 +304,12 @@ async function collectPages<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
 }
 
 function awsMessage(err: unknown, operation: Operation, plan: IngestPlan): string {
-  const classified = classifyAwsError(err)
-  const explanation = explainAwsFailure(classified, {
+  return describeAwsFailure(err, {
     operation,
     region: plan.connection.awsConfig.awsRegion,
     ...(plan.connection.catalogId ? { catalogId: plan.connection.catalogId } : {}),
     ...(plan.connection.awsConfig.endPointURL ? { endpoint: plan.connection.awsConfig.endPointURL } : {}),
-  })
-  return `${explanation} (${classified.code}: ${classified.message})`
+  }).message
 }
 
 function progressReporter(opts: IngestOptions, started: number, totals: IngestTotals) {

@@ -1,7 +1,7 @@
 import type { SourceT } from '../../schemas/requests.js'
 import { classifyAwsError } from '../aws/errors.js'
-import { explainAwsFailure } from '../athena/diagnose.js'
-import { ServiceError, UpstreamError, UpstreamTimeoutError } from '../errors.js'
+import { awsFailureAsServiceError } from '../athena/diagnose.js'
+import { ServiceError } from '../errors.js'
 import { ingest, type IngestOptions } from './ingest.js'
 import { planIngest } from './plan.js'
 import type { EntityRecord, IngestRecord } from './records.js'
@@ -51,18 +51,14 @@ export async function listDatabases(source: SourceT, opts: Omit<IngestOptions, '
   return answer
 }
 
+/** A failure before the first record: a ServiceError as it is, an AWS one (the first Glue listing) explained. */
 function toServiceError(err: unknown, connection: SourceT['serviceConnection']['config']): Error {
   if (err instanceof ServiceError) return err
-  const c = classifyAwsError(err)
-  if (c.kind === 'unknown' && !(err as { $metadata?: unknown })?.$metadata) return err as Error
-  const message = explainAwsFailure(c, {
+  if (classifyAwsError(err).kind === 'unknown' && !(err as { $metadata?: unknown })?.$metadata) return err as Error
+  return awsFailureAsServiceError(err, {
     operation: 'glue:GetDatabases',
     region: connection.awsConfig.awsRegion,
     ...(connection.catalogId ? { catalogId: connection.catalogId } : {}),
     ...(connection.awsConfig.endPointURL ? { endpoint: connection.awsConfig.endPointURL } : {}),
   })
-  const full = `${message} (AWS: ${c.code}: ${c.message})`
-  if (c.kind === 'timeout') return new UpstreamTimeoutError(full, c.code)
-  if (c.kind === 'notFound' || c.kind === 'invalidRequest') return new ServiceError(400, full, c.code)
-  return new UpstreamError(full, c.code)
 }

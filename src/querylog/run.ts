@@ -3,8 +3,8 @@ import type { QueryLogSourceT } from '../../schemas/query-log.js'
 import type { AwsCallSettings } from '../config.js'
 import { createAwsClients } from '../aws/clients.js'
 import { classifyAwsError, type ClassifiedAwsError } from '../aws/errors.js'
-import { explainAwsFailure, type Operation } from '../athena/diagnose.js'
-import { ServiceError, UpstreamError, UpstreamTimeoutError } from '../errors.js'
+import { awsFailureAsServiceError, describeAwsFailure, type Operation } from '../athena/diagnose.js'
+import { ServiceError } from '../errors.js'
 import { extractLineage, isLineage } from '../lineage/sql-lineage.js'
 import { StepTracker } from '../openmetadata/status.js'
 import { executionPages, HistoryCallError, listEnabledWorkGroups, submitted, type HistoryOperation } from './history.js'
@@ -203,24 +203,22 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
   }
 }
 
-function explain(err: HistoryCallError, plan: QueryLogPlan): string {
-  const c = classifyAwsError(err.cause)
-  const message = explainAwsFailure(c, {
+function historyContext(err: HistoryCallError, plan: QueryLogPlan) {
+  return {
     operation: asOperation(err.operation),
     workgroup: err.workGroup ?? plan.connection.workgroup,
     region: plan.connection.awsConfig.awsRegion,
     ...(plan.connection.awsConfig.endPointURL ? { endpoint: plan.connection.awsConfig.endPointURL } : {}),
-  })
-  return `${message} (AWS: ${c.code}: ${c.message})`
+  }
+}
+
+function explain(err: HistoryCallError, plan: QueryLogPlan): string {
+  return describeAwsFailure(err.cause, historyContext(err, plan)).message
 }
 
 /** A failure before the first record as an HTTP error: 400 for what the request got wrong, 502/504 for AWS. */
 function toServiceError(err: unknown, plan: QueryLogPlan): Error {
   if (err instanceof ServiceError) return err
   if (!(err instanceof HistoryCallError)) return err as Error
-  const c = classifyAwsError(err.cause)
-  const full = explain(err, plan)
-  if (c.kind === 'timeout') return new UpstreamTimeoutError(full, c.code)
-  if (c.kind === 'notFound' || c.kind === 'invalidRequest') return new ServiceError(400, full, c.code)
-  return new UpstreamError(full, c.code)
+  return awsFailureAsServiceError(err.cause, historyContext(err, plan))
 }

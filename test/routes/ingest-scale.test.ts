@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import t from 'tap'
-import { generateCatalog, loadSampleCatalog, type Catalog } from '../support/catalog.js'
+import { generateCatalog, type Catalog } from '../support/catalog.js'
 import { athenaConnection, startHarness } from '../support/harness.js'
 import { invalidRecords, parseNdjson, type StreamRecord } from '../support/records.js'
 
@@ -168,5 +168,4 @@ t.test('progress is logged during a long ingest and the status line carries tota
   const status = records.at(-1)!
   t.same(status.totals, { databases: 1, databaseSchemas: 6, tables: 1620, views: 180, lineage: 180, staleScopes: 6, tags: 0 })
   t.ok(status.elapsedMs! > 0)
-  void loadSampleCatalog
 })
