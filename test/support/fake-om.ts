@@ -5,7 +5,7 @@
  *  - `GET /api/v1/system/version` is open (as the real JwtFilter leaves it); every other call needs
  *    `Authorization: Bearer <token>` (401 `{code, message}` otherwise);
  *  - `PUT /api/v1/services/databaseServices | databases | databaseSchemas | tables`: the body is validated
- *    against ../shared/openmetadata-spec (400 `{code, message}` like the real server's), the parent must
+ *    against vendor/openmetadata-spec (400 `{code, message}` like the real server's), the parent must
  *    exist (404), the entity is stored by FQN (computed the OpenMetadata way, src/openmetadata/fqn.ts):
  *    201 when created, 200 when updated (same id, version + 0.1);
  *  - `GET /api/v1/<collection>/name/<fqn>`, `GET /api/v1/users/loggedInUser`;

@@ -1,5 +1,6 @@
 /**
- * Validates payloads against the OpenMetadata JSON Schemas in ../shared/openmetadata-spec (relative to the repo root),
+ * Validates payloads against the OpenMetadata JSON Schemas in vendor/openmetadata-spec (the project's own unchanged copy of
+ * the team's spec folder; test/spec-copy.test.ts checks it against ../shared/openmetadata-spec when that exists),
  * following that folder's README "Validator notes":
  *
  *  - every *.json file is registered under a URI made from its RELATIVE PATH (`https://om.local/<relpath>`), never
@@ -48,8 +49,8 @@ const addFormats = require('ajv-formats') as FormatsPlugin
 
 /** Repo root (two levels up from test/support/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-/** The spec folder: `../shared/openmetadata-spec` relative to the repo root. */
-export const OM_SPEC_DIR = resolve(REPO_ROOT, '..', 'shared', 'openmetadata-spec')
+/** The spec folder the tests validate against: the repository's own copy, so a fresh clone needs nothing beside it. */
+export const OM_SPEC_DIR = resolve(REPO_ROOT, 'vendor', 'openmetadata-spec')
 /** Base URI under which each spec file is registered by its relative path. */
 export const OM_BASE_URI = 'https://om.local/'
 

@@ -141,14 +141,15 @@ t.test('schemaTags: the Glue database’s LF-tags for CreateDatabaseSchemaReques
   t.same(schemaTags(index, 'lakehouse'), [label('domain."analytics.core"')])
   t.same(schemaTags(index, 'empty_schema'), [])
   for (const l of schemaTags(index, 'lakehouse')) assertOm(t, TAG_LABEL, l)
-  // Current upstream CreateDatabaseSchemaRequest and the entity both have `tags: TagLabel[]`…
+  // The entity and the refreshed CreateDatabaseSchemaRequest both have `tags: TagLabel[]`: a schema record carrying the
+  // Glue database's LF-tags is a valid create request.
   assertOm(t, 'entity/data/databaseSchema.json#/properties/tags', schemaTags(index, 'sales'))
-  // …but the stored createDatabaseSchema.json is an older copy without it (closed): a schema record carrying tags
-  // fails that copy. Whoever emits them must know (see the report).
   const schema = { ...buildCreateSchema({ Name: 'sales' }, 'athena_prod.default'), tags: schemaTags(index, 'sales') }
-  const stale = validateOm('api/data/createDatabaseSchema.json', schema)
-  t.notOk(stale.valid)
-  t.match(stale.errors, /additionalProperty.*tags/)
+  assertOm(t, 'api/data/createDatabaseSchema.json', schema)
+  // …and a malformed label there is still refused (the request's `tags` is checked, not ignored).
+  const bad = validateOm('api/data/createDatabaseSchema.json', { ...schema, tags: [{ tagFQN: 'domain.sales' }] })
+  t.notOk(bad.valid)
+  t.match(bad.errors, /\/tags\/0 .*required/)
 })
 
 t.test('classificationsOf: one classification per key in use, one tag per value in use, upstream’s requests', async (t) => {
