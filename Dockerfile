@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# Node 20 is the runtime the test suite runs on (CI); the AWS SDK versions in package-lock.json support it.
-# The major is pinned by the tag; pin the digest (node:20-bookworm-slim@sha256:…) in your registry for
-# reproducible builds.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS: Node 20 reached end of life in April 2026 and AWS SDK v3 drops it in January 2027. CI runs the
+# demo (this image's entry point) and the test suite on Node 24. The major is pinned by the tag; pin the digest
+# (node:24-bookworm-slim@sha256:…) in your registry for reproducible builds.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
