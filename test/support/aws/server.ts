@@ -15,6 +15,7 @@ import { glueHandlers } from './glue.js'
 import { Identities } from './identity.js'
 import { lakeFormationHandlers, lakeFormationOperation } from './lakeformation.js'
 import { AwsError, parseSigV4 } from './protocol.js'
+import { verifySignature } from './signature.js'
 import { stsError, stsHandlers, stsResponse } from './sts.js'
 
 export interface RecordedCall {
@@ -56,6 +57,13 @@ export interface FakeAwsOptions {
   seed?: number
   port?: number
   host?: string
+  /**
+   * Strict credentials (the sandbox): accessKeyId → secretAccessKey. When given, a key that is neither here
+   * nor issued by this endpoint's AssumeRole is refused, and every signature is verified with the secret.
+   */
+  secrets?: Record<string, string>
+  /** accessKeyId → actions ('glue:GetTables', 'athena:*') that key is denied (AccessDeniedException). */
+  deny?: Record<string, string[]>
 }
 
 const SERVICES: Record<string, Service> = { AWSGlue: 'glue', AmazonAthena: 'athena' }
@@ -193,7 +201,16 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
         if (service === 'sts') throw new AwsError('InvalidAction', `Could not find operation ${p.op} for version 2011-06-15`)
         throw unknownOperation()
       }
-      identities.authenticate(fake.catalog, cred?.accessKeyId, service === 'sts' ? 'query' : 'json')
+      const protocol = service === 'sts' ? 'query' : 'json'
+      if (opts.secrets) {
+        const secrets = opts.secrets
+        verifySignature(req, text, protocol, (key) => secrets[key] ?? identities.sessions.get(key)?.secretAccessKey)
+      }
+      identities.authenticate(fake.catalog, cred?.accessKeyId, protocol)
+      const denied = cred ? opts.deny?.[cred.accessKeyId] : undefined
+      if (denied?.some((a) => a === p.action || (a.endsWith(':*') && p.action.startsWith(a.slice(0, -1))))) {
+        return fail(faultError('accessDenied', service, p.op, ctx))
+      }
       const out = handler(ctx)
       if (service === 'sts') {
         return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, stsResponse(p.op, String(out), requestId))
