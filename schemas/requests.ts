@@ -33,7 +33,7 @@
  *                                                               Fastify's default `true` silently drops them instead)
  * ajv evaluates `if/else` before `properties`, and `else` is not a "composite" rule, so with `allErrors: false` its
  * first error ends validation: no `must match "else" schema` line follows. (With `allErrors: true` it would; the
- * optional `schemaErrorFormatter` below drops such lines.)
+ * `schemaErrorFormatter` of src/validation-errors.ts drops such lines.)
  *
  * What JSON Schema cannot say cleanly (exactly one form; the TestServiceConnectionRequest siblings only with
  * `connection`; `connectionType` must be Athena) is checked by `extractConnection`, which throws a
@@ -49,7 +49,6 @@
  */
 import { Type, type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
-import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 import { BadInputError } from '../src/errors.js'
 import { AthenaConnection, type AthenaConnectionT, athenaConnectionProperties, filterPatternProperty } from './athena-connection.js'
 import { sinkProperties } from './sink.js'
@@ -246,17 +245,6 @@ export function extractConnection(body: ConnectionInputT): AthenaConnectionT {
     }
   }
   return connection
-}
-
-/**
- * Fastify's default schema error formatter, minus ajv's `must match "then"/"else" schema` lines (keyword `if`), which
- * only repeat the error reported just before them. Optional: they only appear with ajv `allErrors: true`.
- * Install with `fastify({ schemaErrorFormatter })`.
- */
-export function schemaErrorFormatter(errors: FastifySchemaValidationError[], dataVar: string): Error {
-  const useful = errors.filter((e) => e.keyword !== 'if')
-  const shown = useful.length > 0 ? useful : errors
-  return new Error(shown.map((e) => `${dataVar}${e.instancePath ?? ''} ${e.message ?? ''}`).join(', '))
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import type { ConcurrencyGate } from './security/concurrency-gate.js'
 import type { Resolver } from './security/endpoint-guard.js'
 import { boundedMessage, clientErrorMessage, installHardening } from './security/hardening.js'
 import { createShutdownControl, type ShutdownControl } from './shutdown.js'
+import { schemaErrorFormatter } from './validation-errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,7 +56,9 @@ export async function buildApp(options: BuildAppOptions = {}) {
     },
     // No type coercion: a number where a string belongs is a 400, not silently "42". No stripping
     // of unknown properties: they are a 400 naming the property, as OpenMetadata's closed schemas mean.
-    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    // `verbose` gives the formatter the schema of a failed object, to name the property an unknown one was meant to be.
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false, verbose: true } },
+    schemaErrorFormatter,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     // Node reads requestTimeout when the server is created (Fastify sets it afterwards, too late) and

@@ -6,12 +6,13 @@ import {
   ConnectionInput,
   ConnectionInputError,
   extractConnection,
-  schemaErrorFormatter,
   Source,
   toWorkflowSource,
   type ConnectionInputT,
   type SourceT,
 } from '../schemas/requests.js'
+import { buildApp } from '../src/app.js'
+import { closestName, schemaErrorFormatter } from '../src/validation-errors.js'
 
 const GOOD = { awsConfig: { awsRegion: 'eu-west-1', awsAccessKeyId: 'AK' }, s3StagingDir: 's3://bucket/out/', workgroup: 'primary' }
 const NO_REGION = { ...GOOD, awsConfig: { awsAccessKeyId: 'AK' } }
@@ -65,18 +66,45 @@ for (const [variant, opts] of [
   })
 }
 
-t.test('unknown properties: 400 when removeAdditional is off (src/app.ts), silently dropped with Fastify defaults', async (t) => {
-  const strict = await app(APP_OPTIONS)
+t.test('unknown properties: 400 naming the property when removeAdditional is off (src/app.ts), silently dropped with Fastify defaults', async (t) => {
+  const strict = await app({ ...APP_OPTIONS, ajv: { customOptions: { ...APP_OPTIONS.ajv!.customOptions, verbose: true } }, schemaErrorFormatter })
   const lax = await app()
   t.teardown(() => Promise.all([strict.close(), lax.close()]))
   const s = await post(strict, '/c', { ...GOOD, colour: 'blue' })
   t.equal(s.status, 400)
-  t.equal(s.body.message, 'body must NOT have additional properties')
+  t.match(s.body.message, /^body\/colour is not a known property of body \(known properties: .*workgroup/)
   const l = await post(lax, '/c', { ...GOOD, colour: 'blue' })
   t.equal(l.status, 200)
   t.notOk('colour' in l.body)
   const nested = await post(strict, '/s', { serviceConnection: { config: GOOD }, sourceConfig: { config: { includeFoo: true } } })
-  t.equal(nested.body.message, 'body/sourceConfig/config must NOT have additional properties')
+  t.match(nested.body.message, /^body\/sourceConfig\/config\/includeFoo is not a known property of body\/sourceConfig\/config/)
+})
+
+t.test('a misspelt property gets the closest known one, through the real app (every route has the formatter)', async (t) => {
+  const real = await buildApp({ logStream: false, config: { rateLimitMax: 0, maxEventLoopDelayMs: 0 } })
+  t.teardown(() => real.close())
+  const cases: Array<[string, unknown, string]> = [
+    ['/v1/test-connection', { ...GOOD, awsConfig: { ...GOOD.awsConfig, awsSecretAccesKey: 'x' } }, "body/awsConfig/awsSecretAccesKey is not a known property of body/awsConfig: did you mean 'awsSecretAccessKey'?"],
+    ['/v1/databases', { servicename: 'svc', serviceConnection: { config: GOOD } }, "body/servicename is not a known property of body: did you mean 'serviceName'?"],
+    [
+      '/v1/databases',
+      { serviceConnection: { config: GOOD }, sourceConfig: { config: { type: 'DatabaseMetadata', schemaFilterPatern: { includes: ['^a'] } } } },
+      "body/sourceConfig/config/schemaFilterPatern is not a known property of body/sourceConfig/config: did you mean 'schemaFilterPattern'?",
+    ],
+  ]
+  for (const [url, payload, message] of cases) {
+    const res = await real.inject({ method: 'POST', url, payload: payload as object })
+    t.equal(res.statusCode, 400, url)
+    t.equal((res.json() as { message: string }).message, message)
+  }
+})
+
+t.test('closestName: typos are matched, other words are not', async (t) => {
+  t.equal(closestName('awsSecretAccesKey', ['awsAccessKeyId', 'awsSecretAccessKey', 'awsSessionToken']), 'awsSecretAccessKey')
+  t.equal(closestName('servicename', ['serviceName', 'serviceConnection']), 'serviceName')
+  t.equal(closestName('wrokgroup', ['workgroup', 's3StagingDir']), 'workgroup', 'a transposition is one edit')
+  t.equal(closestName('colour', ['workgroup', 's3StagingDir', 'awsConfig']), undefined)
+  t.equal(closestName('x', []), undefined)
 })
 
 t.test('the three forms give the same connection, with AthenaConnection defaults', async (t) => {
