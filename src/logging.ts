@@ -1,4 +1,4 @@
-import type { LoggerOptions } from 'pino'
+import type { Logger, LoggerOptions } from 'pino'
 
 /**
  * Paths pino censors. Bodies are not logged, but an error or a debug line may carry a connection:
@@ -20,4 +20,15 @@ export function loggerOptions(level: string): LoggerOptions {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   }
+}
+
+/**
+ * Node's process warnings (e.g. the AWS SDK's multi-line NodeVersionSupportWarning) go through the logger as one
+ * JSON line each, instead of Node's default plain-text block on stderr: every line the service writes is JSON.
+ */
+export function logProcessWarnings(log: Pick<Logger, 'warn'>): void {
+  process.removeAllListeners('warning')
+  process.on('warning', (warning: Error & { code?: string }) => {
+    log.warn({ warning: { name: warning.name, ...(warning.code ? { code: warning.code } : {}) } }, warning.message.replace(/\s*\n\s*/g, ' ').trim())
+  })
 }

@@ -1,12 +1,14 @@
 import { buildApp } from './app.js'
 import { warmUpSqlParser } from './lineage/sql-lineage.js'
 import { loadConfig } from './config.js'
+import { logProcessWarnings } from './logging.js'
 import { closeGracefully, ShutdownError } from './shutdown.js'
 
 /** Entry point: configuration from the environment, listen, and stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig()
   const app = await buildApp({ config })
+  logProcessWarnings(app.log)
   if (config.authTokens.length === 0) {
     app.log.warn('AUTH_TOKEN is not set: /v1/* is open to anyone who can reach this port')
   } else if (config.authTokens.some((t) => t.length < 16)) {
