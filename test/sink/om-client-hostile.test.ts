@@ -93,3 +93,25 @@ t.test('serverMessage echoes 200 characters at most, from text or JSON', async (
   }
   t.equal(serverMessage({ status: 500, json: undefined, text: 'short' }), 'short')
 })
+
+t.test('the caller going away stops a call in the middle of a trickling answer, and closes the connection', async (t) => {
+  let closed!: () => void
+  const serverSawClose = new Promise<void>((resolve) => (closed = resolve))
+  const om = await startHostileOm(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.write('[')
+    const timer = setInterval(() => res.write(' '), 20)
+    res.on('close', () => {
+      clearInterval(timer)
+      closed()
+    })
+  })
+  const controller = new AbortController()
+  const client = new OmClient(target(om.origin), { ...SETTINGS, requestTimeoutMs: 60_000 }, controller.signal)
+  const pending = client.request('GET', '/v1/tables').catch((e: unknown) => e)
+  while (om.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+  controller.abort(new Error('client closed the connection'))
+  t.match(((await pending) as Error).message, /client closed the connection/)
+  await serverSawClose
+  t.equal(om.requests.length, 1, 'not retried')
+})
