@@ -41,8 +41,9 @@ export interface BuildAppOptions {
 /** One Fastify instance for server, tests, demo and bench: plugins, swagger, error handler, routes. */
 export async function buildApp(options: BuildAppOptions = {}) {
   const merged: ServiceConfig = { ...loadConfig(), ...options.config }
-  // The AWS clients' connect-time guard applies the same allowlist as the request-time check.
-  const config: ServiceConfig = { ...merged, aws: { ...merged.aws, endpointAllowlist: merged.endpointAllowlist } }
+  // The AWS and OpenMetadata clients' own guard applies the same allowlist as the request-time check.
+  const allowlist = { endpointAllowlist: merged.endpointAllowlist }
+  const config: ServiceConfig = { ...merged, aws: { ...merged.aws, ...allowlist }, openMetadataSink: { ...merged.openMetadataSink, ...allowlist } }
   const logger =
     options.logStream === false
       ? pino({ level: 'silent' })

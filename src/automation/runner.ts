@@ -26,7 +26,7 @@ import { runTestConnection } from '../ingest/test-connection.js'
 import { checkEndpoint, type HostPattern } from '../security/endpoint-guard.js'
 import { OmClient, OmUnreachableError, serverMessage } from '../sink/om-client.js'
 import type { OpenMetadataSinkSettings } from '../sink/settings.js'
-import { resolveTarget } from '../sink/target.js'
+import { resolveTarget, unusableServerError } from '../sink/target.js'
 
 export interface AutomationDeps {
   aws: AwsCallSettings
@@ -123,14 +123,16 @@ async function fetchUsableRequest(workflow: AutomationWorkflowT, client: OmClien
   try {
     res = await client.request('GET', `/v1/automations/workflows/name/${encodeURIComponent(workflow.name)}`)
   } catch (err) {
+    const unusable = unusableServerError(err, 'body/openMetadataServerConnection/hostPort', (text) => clean(text, client))
+    if (unusable) throw unusable
     if (err instanceof OmUnreachableError) {
-      throw new ServiceError(502, `The OpenMetadata server at ${client.target.baseUrl} (body/openMetadataServerConnection/hostPort) is not reachable: ${clean(err.message, client)}`, 'OpenMetadataUnreachable')
+      throw new ServiceError(502, `The OpenMetadata server at ${client.host} (body/openMetadataServerConnection/hostPort) is not reachable: ${clean(err.message, client)}`, 'OpenMetadataUnreachable')
     }
     throw err
   }
   if (res.status === 401 || res.status === 403) {
     throw new UpstreamError(
-      `OpenMetadata at ${client.target.baseUrl} rejected body/openMetadataServerConnection/securityConfig/jwtToken (HTTP ${res.status}: ${clean(serverMessage(res), client)})`,
+      `OpenMetadata at ${client.host} rejected body/openMetadataServerConnection/securityConfig/jwtToken (HTTP ${res.status}: ${clean(serverMessage(res), client)})`,
       'OpenMetadataUnauthorized',
     )
   }

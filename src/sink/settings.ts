@@ -1,5 +1,10 @@
-/** Settings of the OpenMetadata sink (a request's workflowConfig), from the environment. */
-export interface OpenMetadataSinkSettings {
+import { DEFAULT_OM_MAX_RESPONSE_BYTES, type OmClientSettings } from './om-client.js'
+
+/**
+ * Settings of the OpenMetadata sink (a request's workflowConfig), from the environment; run_automation's
+ * calls back to OpenMetadata use them too.
+ */
+export interface OpenMetadataSinkSettings extends OmClientSettings {
   /** Writes in flight at once per ingest (OM_SINK_CONCURRENCY). */
   concurrency: number
   /** Attempts per call on 429 / 5xx / network failures, first try included (OM_SINK_MAX_ATTEMPTS). */
@@ -10,10 +15,12 @@ export interface OpenMetadataSinkSettings {
   retryBaseMs: number
   /** Cap on one delay, the server's Retry-After included (OM_SINK_MAX_RETRY_DELAY_MS). */
   maxRetryDelayMs: number
+  /** Largest answer body read from the server; more fails the call (OM_MAX_RESPONSE_BYTES, default 16 MiB). */
+  maxResponseBytes?: number
 }
 
 export function defaultOpenMetadataSinkSettings(): OpenMetadataSinkSettings {
-  return { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000 }
+  return { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, maxResponseBytes: DEFAULT_OM_MAX_RESPONSE_BYTES }
 }
 
 export function loadOpenMetadataSinkSettings(env: NodeJS.ProcessEnv = process.env): OpenMetadataSinkSettings {
@@ -24,6 +31,8 @@ export function loadOpenMetadataSinkSettings(env: NodeJS.ProcessEnv = process.en
     requestTimeoutMs: positiveInt(env, 'OM_SINK_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 1),
     retryBaseMs: positiveInt(env, 'OM_SINK_RETRY_BASE_MS', d.retryBaseMs, 0),
     maxRetryDelayMs: positiveInt(env, 'OM_SINK_MAX_RETRY_DELAY_MS', d.maxRetryDelayMs, 0),
+    // At least 64 KiB: below that, ordinary entities would not fit.
+    maxResponseBytes: positiveInt(env, 'OM_MAX_RESPONSE_BYTES', DEFAULT_OM_MAX_RESPONSE_BYTES, 65_536),
   }
 }
 

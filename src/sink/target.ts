@@ -1,7 +1,7 @@
 import type { SinkBlockT, WorkflowConfigT } from '../../schemas/sink.js'
 import { scrubSecrets } from '../aws/errors.js'
 import { BadInputError, ServiceError, UpstreamError } from '../errors.js'
-import { OmUnreachableError, serverMessage, type OmClient, type OmTarget } from './om-client.js'
+import { OmAnswerTooLargeError, OmRedirectError, OmUnreachableError, serverMessage, type OmClient, type OmTarget } from './om-client.js'
 
 export const JWT_FIELD = 'workflowConfig.openMetadataServerConfig.securityConfig.jwtToken'
 const HOST_FIELD = 'workflowConfig.openMetadataServerConfig.hostPort'
@@ -57,18 +57,19 @@ function parseHostPort(hostPort: string): string {
  * it starts: `GET /v1/system/version` (open: reachability, and that this is an OpenMetadata API at all),
  * then one authenticated call, `GET /v1/users/loggedInUser`, since the version endpoint does not look at
  * the token. Failures are ServiceErrors: 502 when the server refuses the JWT or cannot be used, 504 when
- * it does not answer. Returns the server's version.
+ * it does not answer. Returns the server's version. Messages name the server by host only (hostPort's
+ * path is the caller's and may carry anything).
  */
 export async function checkServer(client: OmClient): Promise<string> {
-  const { baseUrl, jwtToken } = client.target
-  const clean = (s: string) => scrubSecrets(s, [jwtToken])
+  const { host } = client
+  const clean = (s: string) => scrubSecrets(s, [client.target.jwtToken])
   let version: string | undefined
   try {
     const res = await client.request('GET', '/v1/system/version', { auth: false })
     const v = (res.json as { version?: unknown } | undefined)?.version
     if (res.status !== 200 || typeof v !== 'string') {
       throw new UpstreamError(
-        `${baseUrl}/v1/system/version answered HTTP ${res.status}${typeof v === 'string' ? '' : ' without a version'}: ` +
+        `GET ${client.display('/v1/system/version')} answered HTTP ${res.status}${typeof v === 'string' ? '' : ' without a version'}: ` +
           `is ${HOST_FIELD} the OpenMetadata server's API URL (e.g. http://openmetadata:8585/api)?`,
         'OpenMetadataNotFound',
       )
@@ -77,24 +78,33 @@ export async function checkServer(client: OmClient): Promise<string> {
     const me = await client.request('GET', '/v1/users/loggedInUser')
     if (me.status === 401 || me.status === 403) {
       throw new UpstreamError(
-        `OpenMetadata at ${baseUrl} rejected ${JWT_FIELD} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` +
+        `OpenMetadata at ${host} rejected ${JWT_FIELD} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` +
           "Use the ingestion bot's current token (Settings → Bots → ingestion-bot).",
         'OpenMetadataUnauthorized',
       )
     }
     if (me.status !== 200) {
-      throw new UpstreamError(`OpenMetadata at ${baseUrl} answered HTTP ${me.status} to an authenticated call: ${clean(serverMessage(me))}`, 'OpenMetadataError')
+      throw new UpstreamError(`OpenMetadata at ${host} answered HTTP ${me.status} to an authenticated call: ${clean(serverMessage(me))}`, 'OpenMetadataError')
     }
   } catch (err) {
     if (err instanceof ServiceError) throw err
+    const unusable = unusableServerError(err, HOST_FIELD, clean)
+    if (unusable) throw unusable
     if (err instanceof OmUnreachableError) {
       throw new ServiceError(
         /no answer within/.test(err.message) ? 504 : 502,
-        `The OpenMetadata server at ${baseUrl} is not reachable (${HOST_FIELD}): ${clean(err.message)}`,
+        `The OpenMetadata server at ${host} is not reachable (${HOST_FIELD}): ${clean(err.message)}`,
         'OpenMetadataUnreachable',
       )
     }
     throw err
   }
   return version
+}
+
+/** A redirect or an over-large answer as a 502 naming `field` (the caller's hostPort); undefined for any other error. */
+export function unusableServerError(err: unknown, field: string, clean: (text: string) => string): UpstreamError | undefined {
+  if (!(err instanceof OmRedirectError || err instanceof OmAnswerTooLargeError)) return undefined
+  const code = err instanceof OmRedirectError ? 'OpenMetadataRedirect' : 'OpenMetadataAnswerTooLarge'
+  return new UpstreamError(`The OpenMetadata server (${field}) cannot be used: ${clean(err.message)}`, code)
 }

@@ -54,7 +54,7 @@ t.test('a server that never answers: a timeout per attempt, then OmUnreachableEr
   const client = new OmClient({ baseUrl: url, jwtToken: 'secret-jwt-value' }, { ...SETTINGS, maxAttempts: 2, requestTimeoutMs: 150 })
   const err = await client.request('GET', '/v1/system/version').catch((e: unknown) => e)
   t.type(err, OmUnreachableError)
-  t.match((err as Error).message, /GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/system\/version failed after 2 attempt\(s\): no answer within 150 ms/)
+  t.match((err as Error).message, /GET 127\.0\.0\.1:\d+…\/v1\/system\/version failed after 2 attempt\(s\): no answer within 150 ms/)
   t.notOk((err as Error).message.includes('secret-jwt-value'))
 })
 
