@@ -26,6 +26,8 @@ export interface ListingScope {
   paging?: PagingLimits
 }
 
+const count = (pages: number) => `${pages} page${pages === 1 ? '' : 's'}`
+
 export class ListingStoppedError extends Error {
   readonly code = 'ListingStopped'
   constructor(
@@ -63,14 +65,14 @@ export async function* boundedPages<P>(
     if (!token) return
     const digest = createHash('sha256').update(token).digest('base64')
     if (seen.has(digest)) {
-      throw new ListingStoppedError(operation, `after ${pages} pages the endpoint sent a NextToken it had already sent, so its paging does not advance`)
+      throw new ListingStoppedError(operation, `after ${count(pages)} the endpoint sent a NextToken it had already sent, so its paging does not advance`)
     }
     seen.add(digest)
     if (pages >= maxPages) {
       throw new ListingStoppedError(operation, `the listing has more than ${maxPages} pages (AWS_LISTING_MAX_PAGES); raise the limit if the catalog really is that large`)
     }
     if (waitedMs > timeoutMs) {
-      throw new ListingStoppedError(operation, `the listing took more than ${timeoutMs} ms of AWS time over ${pages} pages (AWS_LISTING_TIMEOUT_MS)`)
+      throw new ListingStoppedError(operation, `the listing took more than ${timeoutMs} ms of AWS time over ${count(pages)} (AWS_LISTING_TIMEOUT_MS)`)
     }
   }
 }
