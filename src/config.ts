@@ -1,5 +1,7 @@
 // Service configuration, read from the environment only (DESIGN.md §1); README's table lists every variable.
 import { parseAllowlist, type HostPattern } from './security/endpoint-guard.js'
+import { DEFAULT_PAGING_LIMITS, type PagingLimits } from './aws/paging.js'
+import { DEFAULT_MAX_RESPONSE_BYTES } from './aws/response-cap.js'
 import { loadAutomationSettings, type AutomationSettings } from './automation/settings.js'
 import { loadOpenMetadataSinkSettings, type OpenMetadataSinkSettings } from './sink/settings.js'
 
@@ -16,6 +18,10 @@ export interface AwsCallSettings {
    * so that the AWS clients' connect-time guard applies the same policy as the request-time check.
    */
   endpointAllowlist?: readonly HostPattern[]
+  /** Largest AWS answer read (AWS_MAX_RESPONSE_BYTES); absent: DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number
+  /** Bounds of every paged listing (AWS_LISTING_MAX_PAGES, AWS_LISTING_TIMEOUT_MS); absent: the defaults. */
+  paging?: PagingLimits
 }
 
 export interface ServiceConfig {
@@ -92,7 +98,14 @@ function trustProxyFromEnv(raw: string | undefined): boolean | number | string {
 }
 
 export function defaultAwsSettings(): AwsCallSettings {
-  return { maxAttempts: 6, requestTimeoutMs: 20_000, connectionTimeoutMs: 5_000, queryWaitMs: 30_000 }
+  return {
+    maxAttempts: 6,
+    requestTimeoutMs: 20_000,
+    connectionTimeoutMs: 5_000,
+    queryWaitMs: 30_000,
+    maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+    paging: DEFAULT_PAGING_LIMITS,
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -109,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       requestTimeoutMs: intFromEnv(env, 'AWS_REQUEST_TIMEOUT_MS', aws.requestTimeoutMs, 1),
       connectionTimeoutMs: intFromEnv(env, 'AWS_CONNECT_TIMEOUT_MS', aws.connectionTimeoutMs, 1),
       queryWaitMs: intFromEnv(env, 'ATHENA_QUERY_WAIT_MS', aws.queryWaitMs, 1),
+      maxResponseBytes: intFromEnv(env, 'AWS_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 1024),
+      paging: {
+        maxPages: intFromEnv(env, 'AWS_LISTING_MAX_PAGES', DEFAULT_PAGING_LIMITS.maxPages, 1),
+        timeoutMs: intFromEnv(env, 'AWS_LISTING_TIMEOUT_MS', DEFAULT_PAGING_LIMITS.timeoutMs, 1),
+      },
     },
     endpointAllowlist: parseAllowlist(env.ENDPOINT_ALLOWLIST ?? ''),
     bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 1_048_576, 1),

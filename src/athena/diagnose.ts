@@ -1,5 +1,6 @@
 import { classifyAwsError, type ClassifiedAwsError } from '../aws/errors.js'
 import { ServiceError, UpstreamError, UpstreamTimeoutError } from '../errors.js'
+import { endpointHost } from '../security/endpoint-guard.js'
 
 /** What the service was doing when AWS said no; decides which IAM action to name. */
 export type Operation =
@@ -20,6 +21,7 @@ export interface DiagnosisContext {
   operation: Operation
   workgroup?: string
   s3StagingDir?: string
+  /** awsConfig.endPointURL; messages name only its host (a path or query may hold a token). */
   endpoint?: string
   region?: string
   roleArn?: string
@@ -56,13 +58,17 @@ export function explainAwsFailure(err: ClassifiedAwsError, ctx: DiagnosisContext
     case 'invalidRequest':
       return explainInvalidRequest(err, ctx)
     case 'unreachable':
-      return `Could not reach the AWS endpoint${ctx.endpoint ? ` ${ctx.endpoint}` : ` for region ${ctx.region ?? ''}`}: check endPointURL / awsRegion and that the network allows HTTPS to it.`
+      return `Could not reach the AWS endpoint${ctx.endpoint ? ` ${endpointHost(ctx.endpoint)}` : ` for region ${ctx.region ?? ''}`}: check endPointURL / awsRegion and that the network allows HTTPS to it.`
     case 'timeout':
-      return `The AWS endpoint${ctx.endpoint ? ` ${ctx.endpoint}` : ''} did not answer ${ctx.operation} in time. Check the network path to AWS, or try again.`
+      return `The AWS endpoint${ctx.endpoint ? ` ${endpointHost(ctx.endpoint)}` : ''} did not answer ${ctx.operation} in time. Check the network path to AWS, or try again.`
     case 'server':
       return `AWS answered ${ctx.operation} with a server error (HTTP ${err.httpStatus ?? '5xx'}) even after retries. Try again later.`
     case 'aborted':
       return 'The request was cancelled before AWS answered.'
+    case 'responseTooLarge':
+      return `${err.message}: the service stopped reading it. Check that endPointURL points at AWS; raise AWS_MAX_RESPONSE_BYTES if a real catalog needs it.`
+    case 'listingStopped':
+      return `${err.message}.`
     default:
       return `${ctx.operation} failed: ${err.code}. See errorLog for AWS's message.`
   }
@@ -97,7 +103,10 @@ export function explainQueryFailure(reason: string | undefined, ctx: DiagnosisCo
 /** The plain explanation followed by AWS's own code and message, as failures and errors report them. */
 export function describeAwsFailure(err: unknown, ctx: DiagnosisContext): { classified: ClassifiedAwsError; message: string } {
   const classified = classifyAwsError(err)
-  return { classified, message: `${explainAwsFailure(classified, ctx)} (AWS: ${classified.code}: ${classified.message})` }
+  const explanation = explainAwsFailure(classified, ctx)
+  // These two are the service's own bounds: their message is the explanation, AWS said nothing.
+  if (classified.kind === 'responseTooLarge' || classified.kind === 'listingStopped') return { classified, message: explanation }
+  return { classified, message: `${explanation} (AWS: ${classified.code}: ${classified.message})` }
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type TableMetadata,
 } from '@aws-sdk/client-athena'
 import type { Database, Table } from '@aws-sdk/client-glue'
+import { boundedPages, type ListingScope } from '../aws/paging.js'
 
 /** The Athena metadata API's page size limit. */
 export const ATHENA_PAGE_SIZE = 50
@@ -15,35 +16,38 @@ export const ATHENA_PAGE_SIZE = 50
 const NON_GLUE = new Set(['LAMBDA', 'HIVE', 'FEDERATED'])
 
 /** Data catalogs registered in Athena other than the Glue Data Catalog (LAMBDA, HIVE, FEDERATED). */
-export async function listFederatedCatalogs(athena: AthenaClient, signal?: AbortSignal): Promise<DataCatalogSummary[]> {
+export async function listFederatedCatalogs(athena: AthenaClient, scope: ListingScope = {}): Promise<DataCatalogSummary[]> {
   const found: DataCatalogSummary[] = []
-  let token: string | undefined
-  do {
-    const out = await athena.send(
-      new ListDataCatalogsCommand({ MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
-      { abortSignal: signal },
-    )
-    for (const c of out.DataCatalogsSummary ?? []) if (c.Type && NON_GLUE.has(c.Type)) found.push(c)
-    token = out.NextToken || undefined
-  } while (token)
+  const pages = boundedPages(
+    'athena:ListDataCatalogs',
+    scope.paging,
+    (token) =>
+      athena.send(new ListDataCatalogsCommand({ MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), { abortSignal: scope.signal }),
+    (out) => out.NextToken,
+  )
+  for await (const out of pages) for (const c of out.DataCatalogsSummary ?? []) if (c.Type && NON_GLUE.has(c.Type)) found.push(c)
   return found
 }
 
 /** The databases of one Athena data catalog, as Glue-shaped databases so the same mapping applies. */
-export async function* iterateCatalogDatabasePages(athena: AthenaClient, catalog: string, signal?: AbortSignal): AsyncGenerator<Database[]> {
-  let token: string | undefined
-  do {
-    const out = await athena.send(
-      new ListDatabasesCommand({ CatalogName: catalog, MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
-      { abortSignal: signal },
-    )
+export async function* iterateCatalogDatabasePages(athena: AthenaClient, catalog: string, scope: ListingScope = {}): AsyncGenerator<Database[]> {
+  const pages = boundedPages(
+    'athena:ListDatabases',
+    scope.paging,
+    (token) =>
+      athena.send(
+        new ListDatabasesCommand({ CatalogName: catalog, MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        { abortSignal: scope.signal },
+      ),
+    (out) => out.NextToken,
+  )
+  for await (const out of pages) {
     yield (out.DatabaseList ?? []).map((d) => ({
       Name: d.Name,
       ...(d.Description ? { Description: d.Description } : {}),
       ...(d.Parameters ? { Parameters: d.Parameters } : {}),
     }))
-    token = out.NextToken || undefined
-  } while (token)
+  }
 }
 
 /** The tables of one database of an Athena data catalog, page by page, as Glue-shaped tables. */
@@ -51,22 +55,24 @@ export async function* iterateCatalogTablePages(
   athena: AthenaClient,
   catalog: string,
   database: string,
-  signal?: AbortSignal,
+  scope: ListingScope = {},
 ): AsyncGenerator<Table[]> {
-  let token: string | undefined
-  do {
-    const out = await athena.send(
-      new ListTableMetadataCommand({
-        CatalogName: catalog,
-        DatabaseName: database,
-        MaxResults: ATHENA_PAGE_SIZE,
-        ...(token ? { NextToken: token } : {}),
-      }),
-      { abortSignal: signal },
-    )
-    yield (out.TableMetadataList ?? []).map((t) => tableMetadataToGlue(t, database))
-    token = out.NextToken || undefined
-  } while (token)
+  const pages = boundedPages(
+    'athena:ListTableMetadata',
+    scope.paging,
+    (token) =>
+      athena.send(
+        new ListTableMetadataCommand({
+          CatalogName: catalog,
+          DatabaseName: database,
+          MaxResults: ATHENA_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        { abortSignal: scope.signal },
+      ),
+    (out) => out.NextToken,
+  )
+  for await (const out of pages) yield (out.TableMetadataList ?? []).map((t) => tableMetadataToGlue(t, database))
 }
 
 /**

@@ -1,12 +1,12 @@
 import { GetDatabasesCommand, GetTablesCommand, GlueClient, type Database, type Table } from '@aws-sdk/client-glue'
+import { boundedPages, type ListingScope } from '../aws/paging.js'
 
 /** Glue's page size limit; every listing asks for full pages. */
 export const GLUE_PAGE_SIZE = 100
 
-export interface GlueScope {
+export interface GlueScope extends ListingScope {
   /** The Glue catalog (account id) to read; passed on every call when set. */
   catalogId?: string
-  signal?: AbortSignal
 }
 
 /** One GetDatabases page. */
@@ -38,22 +38,14 @@ export async function getTablesPage(glue: GlueClient, scope: GlueScope, database
 
 /** Every Glue database of the catalog, page by page. */
 export async function* iterateDatabasePages(glue: GlueClient, scope: GlueScope): AsyncGenerator<Database[]> {
-  let token: string | undefined
-  do {
-    const page = await getDatabasesPage(glue, scope, token)
-    yield page.databases
-    token = page.nextToken
-  } while (token)
+  const pages = boundedPages('glue:GetDatabases', scope.paging, (token) => getDatabasesPage(glue, scope, token), (p) => p.nextToken)
+  for await (const page of pages) yield page.databases
 }
 
 /** Every table of one database, page by page, in Glue's order. */
 export async function* iterateTablePages(glue: GlueClient, scope: GlueScope, database: string): AsyncGenerator<Table[]> {
-  let token: string | undefined
-  do {
-    const page = await getTablesPage(glue, scope, database, token)
-    yield page.tables
-    token = page.nextToken
-  } while (token)
+  const pages = boundedPages('glue:GetTables', scope.paging, (token) => getTablesPage(glue, scope, database, token), (p) => p.nextToken)
+  for await (const page of pages) yield page.tables
 }
 
 export function isView(table: Table): boolean {

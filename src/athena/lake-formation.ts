@@ -45,6 +45,7 @@ import {
   type TaggedTable,
 } from '@aws-sdk/client-lakeformation'
 import { classifyAwsError, type ClassifiedAwsError } from '../aws/errors.js'
+import { boundedPages, type ListingScope } from '../aws/paging.js'
 
 /** ListLFTags' page size limit. */
 export const LF_LIST_PAGE_SIZE = 1000
@@ -102,10 +103,9 @@ export interface LoadLfTagsResult {
   calls: LfCallCounts
 }
 
-export interface LoadLfTagsOptions {
+export interface LoadLfTagsOptions extends ListingScope {
   /** The Glue catalog (account id); passed on every call when set. */
   catalogId?: string
-  signal?: AbortSignal
   /** Tag keys searched at once (default 4). */
   concurrency?: number
 }
@@ -262,9 +262,10 @@ export async function loadLfTags(lf: LakeFormationClient, opts: LoadLfTagsOption
   const catalog = opts.catalogId ? { CatalogId: opts.catalogId } : {}
   const send = { abortSignal: opts.signal }
 
-  async function at<T>(action: string, call: () => Promise<T>): Promise<T> {
+  /** A bounded listing whose every failure, the bound's included, is turned into the action it happened at. */
+  async function* pagesAt<P extends { NextToken?: string | undefined }>(action: string, fetch: (token: string | undefined) => Promise<P>): AsyncGenerator<P> {
     try {
-      return await call()
+      yield* boundedPages(action, opts.paging, fetch, (page) => page.NextToken)
     } catch (err) {
       throw new AtAction(action, err)
     }
@@ -272,38 +273,31 @@ export async function loadLfTags(lf: LakeFormationClient, opts: LoadLfTagsOption
 
   try {
     const defs: LfTagDefinition[] = []
-    let token: string | undefined
-    do {
+    const tagPages = pagesAt('lakeformation:ListLFTags', (token) => {
       calls.listLfTags++
-      const page = await at('lakeformation:ListLFTags', () =>
-        lf.send(new ListLFTagsCommand({ ...catalog, MaxResults: LF_LIST_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send),
-      )
+      return lf.send(new ListLFTagsCommand({ ...catalog, MaxResults: LF_LIST_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), send)
+    })
+    for await (const page of tagPages) {
       for (const t of page.LFTags ?? []) if (t.TagKey && t.TagValues?.length) defs.push({ key: lc(t.TagKey), values: t.TagValues.map(lc) })
-      token = page.NextToken || undefined
-    } while (token)
+    }
 
     const builder = new IndexBuilder(defs)
     const conditions = defs.flatMap((d) => chunks(d.values, LF_VALUES_PER_CONDITION).map((values) => ({ key: d.key, values })))
 
     async function searchCondition(c: { key: string; values: string[] }): Promise<void> {
       const Expression = [{ TagKey: c.key, TagValues: c.values }]
-      let next: string | undefined
-      do {
+      const databasePages = pagesAt('lakeformation:SearchDatabasesByLFTags', (next) => {
         calls.searchDatabases++
-        const page = await at('lakeformation:SearchDatabasesByLFTags', () =>
-          lf.send(new SearchDatabasesByLFTagsCommand({ ...catalog, Expression, MaxResults: LF_SEARCH_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }), send),
-        )
-        for (const d of page.DatabaseList ?? []) builder.addDatabase(d.Database?.Name, d.LFTags)
-        next = page.NextToken || undefined
-      } while (next)
-      do {
+        return lf.send(new SearchDatabasesByLFTagsCommand({ ...catalog, Expression, MaxResults: LF_SEARCH_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }), send)
+      })
+      for await (const page of databasePages) for (const d of page.DatabaseList ?? []) builder.addDatabase(d.Database?.Name, d.LFTags)
+      const tablePages = pagesAt('lakeformation:SearchTablesByLFTags', (next) => {
         calls.searchTables++
-        const page = await at('lakeformation:SearchTablesByLFTags', () =>
-          lf.send(new SearchTablesByLFTagsCommand({ ...catalog, Expression, MaxResults: LF_SEARCH_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }), send),
-        )
+        return lf.send(new SearchTablesByLFTagsCommand({ ...catalog, Expression, MaxResults: LF_SEARCH_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }), send)
+      })
+      for await (const page of tablePages) {
         for (const t of page.TableList ?? []) builder.addTable(t.Table?.DatabaseName, t.Table?.Name, t.LFTagOnDatabase, t.LFTagsOnTable, t.LFTagsOnColumns)
-        next = page.NextToken || undefined
-      } while (next)
+      }
     }
 
     // A small pool of workers over the conditions; the first failure stops the others from starting new ones.

@@ -8,6 +8,7 @@ import type { AwsCredentialsT } from '../../schemas/athena-connection.js'
 import type { AwsCallSettings } from '../config.js'
 import { BadInputError } from '../errors.js'
 import { checkEndpointUrl, guardedLookup } from '../security/endpoint-guard.js'
+import { cappedHandler, DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js'
 import { assumeRoleProvider, baseCredentials, credentialSource, type CredentialSource } from './credentials.js'
 
 export interface AwsClients {
@@ -29,7 +30,8 @@ export const DEFAULT_SESSION_NAME = 'OpenMetadataSession'
 /**
  * One factory from a connection's awsConfig to the Glue, Athena and STS clients. endPointURL goes to
  * every client (as OpenMetadata's AWSClient does), region from awsRegion, standard retries with a
- * bounded attempt count, and socket timeouts so a silent endpoint cannot hang a request.
+ * bounded attempt count, socket timeouts so a silent endpoint cannot hang a request, and a cap on
+ * the size of any one answer (./response-cap.ts) so a huge one cannot exhaust memory.
  */
 export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings): AwsClients {
   if (aws.endPointURL) {
@@ -40,21 +42,24 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
   }
   // Every connection's resolved addresses pass the outbound guard (DNS rebinding, names of metadata IPs).
   const agentOptions = { lookup: guardedLookup() }
+  const transport = new NodeHttpHandler({
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    httpAgent: agentOptions,
+    httpsAgent: agentOptions,
+  })
+  const maxBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  // One connection pool; each client's own wrapper names its service in a too-large failure.
+  const forService = (service: string) => ({ requestHandler: cappedHandler(transport, service, maxBytes) })
   const common = {
     region: aws.awsRegion,
     ...(aws.endPointURL ? { endpoint: aws.endPointURL } : {}),
     maxAttempts: settings.maxAttempts,
     retryMode: 'standard' as const,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: settings.connectionTimeoutMs,
-      requestTimeout: settings.requestTimeoutMs,
-      httpAgent: agentOptions,
-      httpsAgent: agentOptions,
-    }),
   }
   const base = baseCredentials(aws)
   // AssumeRole is signed with the base credentials; everything else with the resulting ones.
-  const baseSts = new STSClient({ ...common, ...(base ? { credentials: base } : {}) })
+  const baseSts = new STSClient({ ...common, ...forService('sts'), ...(base ? { credentials: base } : {}) })
   const credentials = aws.assumeRoleArn
     ? assumeRoleProvider(baseSts, {
         roleArn: aws.assumeRoleArn,
@@ -63,10 +68,10 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
       })
     : base
   const withCreds = { ...common, ...(credentials ? { credentials } : {}) }
-  const glue = new GlueClient(withCreds)
-  const athena = new AthenaClient(withCreds)
-  const lakeFormation = new LakeFormationClient(withCreds)
-  const sts = aws.assumeRoleArn ? new STSClient(withCreds) : baseSts
+  const glue = new GlueClient({ ...withCreds, ...forService('glue') })
+  const athena = new AthenaClient({ ...withCreds, ...forService('athena') })
+  const lakeFormation = new LakeFormationClient({ ...withCreds, ...forService('lakeformation') })
+  const sts = aws.assumeRoleArn ? new STSClient({ ...withCreds, ...forService('sts') }) : baseSts
   return {
     glue,
     athena,

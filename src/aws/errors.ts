@@ -15,6 +15,10 @@ export type AwsErrorKind =
   | 'timeout'
   | 'aborted'
   | 'server'
+  /** The answer was larger than AWS_MAX_RESPONSE_BYTES (./response-cap.ts). */
+  | 'responseTooLarge'
+  /** A paged listing hit one of its bounds (./paging.ts). */
+  | 'listingStopped'
   | 'unknown'
 
 export interface ClassifiedAwsError {
@@ -67,6 +71,8 @@ export function classifyAwsError(err: unknown): ClassifiedAwsError {
     ...(kind === 'accessDenied' ? deniedActionOf(message) : {}),
   })
   if (code === 'AbortError' || e.name === 'AbortError') return out('aborted')
+  if (e.code === 'AwsResponseTooLarge') return { ...out('responseTooLarge'), code: e.code }
+  if (e.code === 'ListingStopped') return { ...out('listingStopped'), code: e.code }
   if (ACCESS_DENIED.has(code)) return out('accessDenied')
   if (EXPIRED.has(code)) return out('expiredCredentials')
   if (INVALID_CREDS.has(code)) return out('invalidCredentials')

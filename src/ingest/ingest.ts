@@ -77,7 +77,11 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
   const clients = createAwsClients(plan.connection.awsConfig, opts.settings)
   const tracker = new StepTracker(STEP_NAME)
   const totals: IngestTotals = { databases: 0, databaseSchemas: 0, tables: 0, views: 0, lineage: 0, staleScopes: 0, tags: 0 }
-  const scope = { ...(plan.connection.catalogId ? { catalogId: plan.connection.catalogId } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }
+  const scope = {
+    ...(plan.connection.catalogId ? { catalogId: plan.connection.catalogId } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.settings.paging ? { paging: opts.settings.paging } : {}),
+  }
   const progress = progressReporter(opts, started, totals)
   /** LF-tags of the Glue catalog; empty unless includeTags and Lake Formation answered. */
   let lfIndex: LfTagIndex = EMPTY_LF_TAG_INDEX
@@ -122,7 +126,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     if (plan.includeFederatedCatalogs) {
       let catalogs: Awaited<ReturnType<typeof listFederatedCatalogs>> = []
       try {
-        catalogs = await listFederatedCatalogs(clients.athena, opts.signal)
+        catalogs = await listFederatedCatalogs(clients.athena, scope)
       } catch (err) {
         tracker.fail(`${plan.serviceName} (Athena data catalogs)`, awsMessage(err, 'athena:ListDataCatalogs', plan))
       }
@@ -134,8 +138,8 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         }
         const source: DatabaseSource = {
           name,
-          listSchemas: () => iterateCatalogDatabasePages(clients.athena, name, opts.signal),
-          tablePages: (schema) => iterateCatalogTablePages(clients.athena, name, schema, opts.signal),
+          listSchemas: () => iterateCatalogDatabasePages(clients.athena, name, scope),
+          tablePages: (schema) => iterateCatalogTablePages(clients.athena, name, schema, scope),
           label: `Athena data catalog ${name}`,
           tablesOperation: 'athena:ListTableMetadata',
         }

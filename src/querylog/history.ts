@@ -11,6 +11,7 @@ import {
   type QueryExecution,
   type UnprocessedQueryExecutionId,
 } from '@aws-sdk/client-athena'
+import { boundedPages, ListingStoppedError, type ListingScope, type PagingLimits } from '../aws/paging.js'
 import { ATHENA_QUERY_PAGE } from './plan.js'
 
 /** The query-history calls, named in failure explanations (and the IAM action they need). */
@@ -36,17 +37,27 @@ async function call<T>(operation: HistoryOperation, workGroup: string | undefine
   }
 }
 
+/** The bounded pages of one history listing; every failure, the bound's included, carries the call and workgroup. */
+async function* historyPages<P extends { NextToken?: string | undefined }>(
+  operation: HistoryOperation,
+  workGroup: string | undefined,
+  paging: PagingLimits | undefined,
+  fetch: (token: string | undefined) => Promise<P>,
+): AsyncGenerator<P> {
+  try {
+    yield* boundedPages(operation, paging, (token) => call(operation, workGroup, () => fetch(token)), (page) => page.NextToken)
+  } catch (err) {
+    throw err instanceof ListingStoppedError ? new HistoryCallError(operation, workGroup, err) : err
+  }
+}
+
 /** Names of the ENABLED workgroups (upstream keeps State == ENABLED only), every page. */
-export async function listEnabledWorkGroups(athena: AthenaClient, signal?: AbortSignal): Promise<string[]> {
+export async function listEnabledWorkGroups(athena: AthenaClient, scope: ListingScope = {}): Promise<string[]> {
   const names: string[] = []
-  let token: string | undefined
-  do {
-    const out = await call('athena:ListWorkGroups', undefined, () =>
-      athena.send(new ListWorkGroupsCommand({ MaxResults: ATHENA_QUERY_PAGE, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal }),
-    )
-    for (const wg of out.WorkGroups ?? []) if (wg.Name && wg.State?.toUpperCase() === 'ENABLED') names.push(wg.Name)
-    token = out.NextToken || undefined
-  } while (token)
+  const pages = historyPages('athena:ListWorkGroups', undefined, scope.paging, (token) =>
+    athena.send(new ListWorkGroupsCommand({ MaxResults: ATHENA_QUERY_PAGE, ...(token ? { NextToken: token } : {}) }), { abortSignal: scope.signal }),
+  )
+  for await (const out of pages) for (const wg of out.WorkGroups ?? []) if (wg.Name && wg.State?.toUpperCase() === 'ENABLED') names.push(wg.Name)
   return names
 }
 
@@ -63,18 +74,18 @@ export interface ExecutionPage {
 export async function* executionPages(
   athena: AthenaClient,
   workGroup: string,
-  opts: { limit: number; signal?: AbortSignal; keepGoing: (page: ExecutionPage) => boolean },
+  opts: ListingScope & { limit: number; keepGoing: (page: ExecutionPage) => boolean },
 ): AsyncGenerator<ExecutionPage> {
-  let token: string | undefined
   let read = 0
-  do {
+  if (opts.limit <= 0) return
+  const listings = historyPages('athena:ListQueryExecutions', workGroup, opts.paging, (token) =>
+    athena.send(
+      new ListQueryExecutionsCommand({ WorkGroup: workGroup, MaxResults: Math.min(ATHENA_QUERY_PAGE, opts.limit - read), ...(token ? { NextToken: token } : {}) }),
+      { abortSignal: opts.signal },
+    ),
+  )
+  for await (const listed of listings) {
     const max = Math.min(ATHENA_QUERY_PAGE, opts.limit - read)
-    if (max <= 0) return
-    const listed = await call('athena:ListQueryExecutions', workGroup, () =>
-      athena.send(new ListQueryExecutionsCommand({ WorkGroup: workGroup, MaxResults: max, ...(token ? { NextToken: token } : {}) }), {
-        abortSignal: opts.signal,
-      }),
-    )
     const ids = (listed.QueryExecutionIds ?? []).slice(0, max)
     read += ids.length
     const page: ExecutionPage = { executions: [], unprocessed: [] }
@@ -89,9 +100,8 @@ export async function* executionPages(
     // BatchGetQueryExecution does not promise the order of the ids it was given.
     page.executions.sort((a, b) => submitted(b) - submitted(a))
     yield page
-    token = listed.NextToken || undefined
-    if (!opts.keepGoing(page)) return
-  } while (token)
+    if (!opts.keepGoing(page) || read >= opts.limit) return
+  }
 }
 
 export function submitted(q: QueryExecution): number {

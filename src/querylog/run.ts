@@ -73,6 +73,7 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
   const usage = new UsageSummary(ctx)
   const edgesSeen = new Set<string>()
   const signal = opts.signal
+  const listing = { ...(signal ? { signal } : {}), ...(opts.settings.paging ? { paging: opts.settings.paging } : {}) }
   let begun = false
   const warn = (message: string) => {
     tracker.warning()
@@ -82,7 +83,7 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
   try {
     let workGroups: string[]
     try {
-      workGroups = await listEnabledWorkGroups(clients.athena, signal)
+      workGroups = await listEnabledWorkGroups(clients.athena, listing)
     } catch (err) {
       // Upstream, too, reads the default workgroup when it may not list them (query_parser.py get_work_groups).
       if (!(err instanceof HistoryCallError) || classifyAwsError(err.cause).kind !== 'accessDenied') throw err
@@ -95,7 +96,7 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
       try {
         const pages = executionPages(clients.athena, workGroup, {
           limit: plan.resultLimit,
-          ...(signal ? { signal } : {}),
+          ...listing,
           keepGoing: (page) => page.executions.every((q) => submitted(q) >= plan.windowStart.getTime()),
         })
         for await (const page of pages) {

@@ -17,6 +17,7 @@ import type { ServiceConfig } from '../config.js'
 import { ConcurrencyGate } from './concurrency-gate.js'
 import { checkConnectionTargets } from './connection-guard.js'
 import type { Resolver } from './endpoint-guard.js'
+import { illFormedStringAt } from './well-formed.js'
 
 /**
  * Deepest nesting a JSON body may have. OpenMetadata's connection and workflow objects nest a few levels;
@@ -126,7 +127,8 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
 /**
  * JSON bodies only, and only as UTF-8 (RFC 8259 §8.1): invalid bytes are a 400 instead of being
  * silently replaced by U+FFFD in a name or a filter. `__proto__` and `constructor.prototype` keys are
- * refused (Fastify's secure parser, protoAction/constructorAction 'error') with a message that says so.
+ * refused (Fastify's secure parser, protoAction/constructorAction 'error') with a message that says so, and
+ * so are strings that are not well-formed Unicode (./well-formed.ts).
  * Messages never quote the body (V8's JSON.parse messages do, and a body holds secrets).
  */
 function installJsonParser(app: AnyFastify): void {
@@ -140,7 +142,14 @@ function installJsonParser(app: AnyFastify): void {
       return done(httpError(400, `Request body nests objects/arrays deeper than ${MAX_BODY_DEPTH} levels`, 'TOO_DEEP'), undefined)
     }
     secureParse(request, text, (err, value) => {
-      if (!err) return done(null, value)
+      if (!err) {
+        const where = illFormedStringAt(text, value)
+        if (!where) return done(null, value)
+        return done(
+          httpError(400, `${where} is not well-formed Unicode: it holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape); send text as UTF-8 or paired surrogates`, 'ILL_FORMED_UNICODE'),
+          undefined,
+        )
+      }
       if (text.length === 0) return done(err, undefined) // "Body cannot be empty when content-type is set to 'application/json'"
       let plain = true
       try {

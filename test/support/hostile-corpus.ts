@@ -24,8 +24,8 @@ export interface HostileCase {
   mentions?: RegExp
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
-type Obj = { [k: string]: Json }
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
+export type Obj = { [k: string]: Json }
 
 /** What every 4xx message must mention at least: the body, a field path or the field's name. */
 export const MENTIONS_BODY_OR_FIELD = /body|awsConfig|[Ff]ilterPattern|serviceName|content-type|JSON|UTF-8|media type/
@@ -68,7 +68,7 @@ function jsonTypes(schema: Record<string, unknown>): Set<string> | undefined {
 }
 
 /** Up to `n` values whose JSON type the schema does not accept (rotated by `seed`, deterministic). */
-function wrongValues(schema: Record<string, unknown>, seed: number, n = 3): Json[] {
+export function wrongValues(schema: Record<string, unknown>, seed: number, n = 3): Json[] {
   const types = jsonTypes(schema)
   if (!types) return []
   // An integer-only field refuses 1.5 (a "number"); a number field takes 42 (an "integer"): jsonTypes adds it.
@@ -79,7 +79,7 @@ function wrongValues(schema: Record<string, unknown>, seed: number, n = 3): Json
   return out
 }
 
-function propertiesOf(schema: unknown): Array<[string, Record<string, unknown>]> {
+export function propertiesOf(schema: unknown): Array<[string, Record<string, unknown>]> {
   return Object.entries((schema as { properties: Record<string, Record<string, unknown>> }).properties)
 }
 
@@ -120,7 +120,7 @@ function wrap(route: Route, conn: Json, variant: number): Obj {
 }
 
 /** A mutated copy of `root`: `path` names the object to change, `mutate` changes it. */
-function mutated(root: Obj, path: string[], mutate: (o: Obj) => void): Obj {
+export function mutated(root: Obj, path: string[], mutate: (o: Obj) => void): Obj {
   const copy = clone(root)
   let node: Obj = copy
   for (const key of path) node = node[key] as Obj
@@ -129,7 +129,7 @@ function mutated(root: Obj, path: string[], mutate: (o: Obj) => void): Obj {
 }
 
 /** A JSON text nesting `depth` objects (or arrays): built as text, no recursion anywhere. */
-function deepText(depth: number, kind: 'object' | 'array' = 'object'): string {
+export function deepText(depth: number, kind: 'object' | 'array' = 'object'): string {
   return kind === 'object' ? '{"d":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + '1' + ']'.repeat(depth)
 }
 
@@ -282,6 +282,15 @@ export function hostileCorpus(opts: CorpusOptions): HostileCase[] {
       const [before, after] = text.split('@@BYTES@@') as [string, string]
       cases.push({ name: `invalid UTF-8 (${label}) in workgroup → ${route}`, route, payload: Buffer.concat([Buffer.from(`${before}pri`), Buffer.from(bytes), Buffer.from(`mary${after}`)]), mentions: /UTF-8/ })
     }
+  }
+
+  // 8b. Valid UTF-8 whose JSON escapes make a lone surrogate (no UTF-8 can carry one; encodeURIComponent throws on it).
+  for (const [label, escape] of [['high', '\\ud800'], ['low', '\\udfff'], ['reversed pair', '\\ude00\\ud83d']]) {
+    for (const route of ROUTES) {
+      const text = JSON.stringify(wrap(route, mutated(conn, [], (o) => void (o.workgroup = '@@ESC@@')), 0))
+      cases.push({ name: `lone surrogate (${label}) in workgroup → ${route}`, route, payload: text.replace('@@ESC@@', `pri${escape}mary`), mentions: /workgroup is not well-formed Unicode/ })
+    }
+    for (const route of sourceRoutes) json(`lone surrogate (${label}) in serviceName → ${route}`, route, { ...source, serviceName: JSON.parse(`"svc${escape}"`) as string }, { mentions: /body\/serviceName is not well-formed Unicode/ })
   }
 
   // 9. Not JSON at all, or JSON that is not an object.

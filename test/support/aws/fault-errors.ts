@@ -1,6 +1,6 @@
 // The AWS error each injected fault kind produces, per service, with AWS's codes and messages.
 import type { Ctx } from './context.js'
-import type { FaultKind } from './faults.js'
+import type { FaultKind, HostileKind } from './faults.js'
 import { expiredToken, invalidToken } from './identity.js'
 import { AwsError } from './protocol.js'
 
@@ -38,7 +38,7 @@ function athenaResource(ctx: Ctx, op: string): string | undefined {
   return `${base}:workgroup/${wg}`
 }
 
-export function faultError(kind: Exclude<FaultKind, 'latency' | 'reset'>, service: Service, op: string, ctx: Ctx): AwsError {
+export function faultError(kind: Exclude<FaultKind, 'latency' | 'reset' | HostileKind>, service: Service, op: string, ctx: Ctx): AwsError {
   const json = service !== 'sts'
   switch (kind) {
     case 'accessDenied':

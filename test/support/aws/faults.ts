@@ -1,6 +1,14 @@
 // Injected faults: which request gets which failure, reproducibly (seeded PRNG).
 
-export type FaultKind = 'accessDenied' | 'throttle' | 'http500' | 'latency' | 'reset' | 'expiredToken' | 'invalidToken'
+/**
+ * What a hostile endpoint (a caller-chosen endPointURL) can answer instead of an error: `hugeAnswer`, a
+ * 200 whose valid JSON body is `bytes` long, streamed (never built in memory); `repeatToken`, the first
+ * page again with the same NextToken (`token`) every time; `endlessPages`, the first page again with a
+ * new NextToken every time.
+ */
+export type HostileKind = 'hugeAnswer' | 'repeatToken' | 'endlessPages'
+
+export type FaultKind = 'accessDenied' | 'throttle' | 'http500' | 'latency' | 'reset' | 'expiredToken' | 'invalidToken' | HostileKind
 
 export interface Fault {
   /** 'glue:GetTables', 'athena:StartQueryExecution', 'sts:AssumeRole'; 'glue:*' for a whole service; '*' for all. */
@@ -12,6 +20,12 @@ export interface Fault {
   times?: number
   /** Delay for `latency`. */
   ms?: number
+  /** Body size of a `hugeAnswer`. */
+  bytes?: number
+  /** `hugeAnswer`: send Content-Length (default: chunked, so only counting the bytes can stop it). */
+  declareLength?: boolean
+  /** `repeatToken`: the NextToken sent every time (default "repeating-token"). */
+  token?: string
   /** Only requests whose parsed body matches (STS: the form fields). */
   match?: (body: any) => boolean
 }

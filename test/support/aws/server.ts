@@ -12,6 +12,7 @@ import type { Ctx, Handler } from './context.js'
 import { faultError, type Service } from './fault-errors.js'
 import { FaultSet, type Fault } from './faults.js'
 import { glueHandlers } from './glue.js'
+import { streamHugeAnswer, type StreamedAnswer } from './hostile.js'
 import { Identities } from './identity.js'
 import { lakeFormationHandlers, lakeFormationOperation } from './lakeformation.js'
 import { AwsError, parseSigV4 } from './protocol.js'
@@ -39,6 +40,8 @@ export interface FakeAws {
   counts(): Record<string, number>
   /** Every request in arrival order, faulted ones included. */
   calls: RecordedCall[]
+  /** Every `hugeAnswer` the endpoint started, in order: how much of it was written before the client left. */
+  streamed: StreamedAnswer[]
   addFault(f: Fault): void
   clearFaults(): void
   /** Clears counters, the call log and the faults (not the catalog, not issued sessions or queries). */
@@ -153,6 +156,8 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
   const queries = new QueryStore()
   let calls: RecordedCall[] = []
   let tally = new Map<string, number>()
+  let streamed: StreamedAnswer[] = []
+  let endless = 0
 
   async function handle(req: IncomingMessage, res: ServerResponse, text: string): Promise<void> {
     const requestId = randomUUID()
@@ -193,7 +198,18 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
     }
     if (p.error) return fail(p.error)
     const service = p.service!
-    if (decision.fault && decision.fault.kind !== 'latency') return fail(faultError(decision.fault.kind, service, p.op, ctx))
+    const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
+    const kind = decision.fault?.kind
+    if (kind === 'hugeAnswer') {
+      const f = decision.fault!
+      streamed.push(streamHugeAnswer(res, { action: p.action, bytes: f.bytes ?? 0, declareLength: f.declareLength ?? false, contentType, requestId }))
+      return
+    }
+    // Paging that never ends: the first page again, under a NextToken the endpoint would itself refuse.
+    const hostileToken =
+      kind === 'repeatToken' ? decision.fault!.token ?? 'repeating-token' : kind === 'endlessPages' ? `endless-page-${++endless}` : undefined
+    if (hostileToken !== undefined) ctx.body = { ...ctx.body, NextToken: undefined }
+    if (decision.fault && kind !== 'latency' && hostileToken === undefined) return fail(faultError(kind as Parameters<typeof faultError>[0], service, p.op, ctx))
 
     try {
       const handler = HANDLERS[service][p.op]
@@ -215,8 +231,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       if (service === 'sts') {
         return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, stsResponse(p.op, String(out), requestId))
       }
-      const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
-      send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': requestId }, JSON.stringify(out))
+      send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': requestId }, JSON.stringify(hostileToken === undefined ? out : { ...(out as object), NextToken: hostileToken }))
     } catch (err) {
       if (err instanceof AwsError) return fail(err)
       const e = new AwsError(service === 'glue' || service === 'lakeformation' ? 'InternalServiceException' : service === 'athena' ? 'InternalServerException' : 'InternalFailure',
@@ -252,6 +267,9 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
     set calls(v: RecordedCall[]) {
       calls = v
     },
+    get streamed() {
+      return streamed
+    },
     catalog,
     count(action?: string) {
       if (action === undefined) return calls.length
@@ -269,6 +287,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
     reset() {
       calls = []
       tally = new Map()
+      streamed = []
       faults.clear()
     },
     close() {
