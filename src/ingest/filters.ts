@@ -16,7 +16,7 @@
  * is translated to RE2 syntax by ./python-regex.ts, which also lists what RE2 cannot express (refused with a 400
  * naming the construct) and where RE2's answer can differ from Python's.
  */
-import { RE2JS, RE2JSException } from 're2js'
+import { RE2JS, RE2JSException, RE2Set } from 're2js'
 import { BadInputError } from '../errors.js'
 import { PatternProblem, translatePythonRegex } from './python-regex.js'
 
@@ -43,28 +43,47 @@ export class FilterPatternError extends BadInputError {
   }
 }
 
-/** A compiled pattern; `test(name)` is Python's `re.match(pattern, name, re.IGNORECASE) is not None`. */
-export interface CompiledPattern {
-  test(name: string): boolean
-}
-
-/** Compiles one Python-style pattern for `re.match` + IGNORECASE semantics; throws FilterPatternError. */
-export function compilePattern(pattern: string, location = 'filterPattern'): CompiledPattern {
+/** Python source → RE2 source, or a FilterPatternError naming `location` and why. */
+function re2Source(pattern: string, location: string): string {
   if (typeof pattern !== 'string') throw new FilterPatternError(location, String(pattern), 'a pattern must be a string')
   if (pattern.length > MAX_PATTERN_LENGTH) {
     throw new FilterPatternError(location, pattern, `patterns are limited to ${MAX_PATTERN_LENGTH} characters`)
   }
   try {
-    // \A anchors every alternative at the start of the name, as re.match does, whatever (?m) says about ^.
-    return RE2JS.compile(`\\A(?:${translatePythonRegex(pattern)})`, RE2JS.CASE_INSENSITIVE)
+    return translatePythonRegex(pattern)
   } catch (err) {
     if (err instanceof PatternProblem) throw new FilterPatternError(location, pattern, err.message)
-    // What the translator let through but RE2 still refuses, e.g. a program too large (`(a{1000}){1000}`).
-    if (err instanceof RE2JSException) {
-      throw new FilterPatternError(location, pattern, err.message.replace(/^error parsing regexp: /, ''))
-    }
     throw err
   }
+}
+
+/**
+ * `(name) => true when any pattern matches at the start of name` (Python's `re.match` + IGNORECASE). All patterns
+ * share one RE2 set, so a name is read once however many patterns there are; ANCHOR_START anchors every
+ * alternative at the start whatever `(?m)` says about `^`. Measured: about twice as fast per name as one
+ * `\A(?:…)` program per pattern (README, filter cost).
+ */
+function compileAnyMatch(patterns: string[], locationOf: (i: number) => string): (name: string) => boolean {
+  const set = new RE2Set(RE2Set.ANCHOR_START, RE2JS.CASE_INSENSITIVE)
+  patterns.forEach((pattern, i) => {
+    const source = re2Source(pattern, locationOf(i))
+    try {
+      set.add(source)
+    } catch (err) {
+      // What the translator let through but RE2 still refuses, e.g. nested counts over its limit `(a{1000}){1000}`.
+      if (err instanceof RE2JSException) {
+        throw new FilterPatternError(locationOf(i), pattern, err.message.replace(/^error parsing regexp: /, ''))
+      }
+      throw err
+    }
+  })
+  set.compile()
+  return (name) => set.match(name).length > 0
+}
+
+/** One Python-style pattern: `test(name)` is `re.match(pattern, name, re.IGNORECASE) is not None`. */
+export function compilePattern(pattern: string, location = 'filterPattern'): { test(name: string): boolean } {
+  return { test: compileAnyMatch([pattern], () => location) }
 }
 
 /**
@@ -73,12 +92,13 @@ export function compilePattern(pattern: string, location = 'filterPattern'): Com
  */
 export function compileFilter(pattern: FilterPattern | null | undefined, label = 'filterPattern'): NameFilter {
   if (!pattern) return () => false
-  const includes = (pattern.includes ?? []).map((p, i) => compilePattern(p, `${label}.includes[${i}]`))
-  const excludes = (pattern.excludes ?? []).map((p, i) => compilePattern(p, `${label}.excludes[${i}]`))
+  const includes = pattern.includes ?? []
+  const excludes = pattern.excludes ?? []
+  const included = includes.length > 0 ? compileAnyMatch(includes, (i) => `${label}.includes[${i}]`) : () => true
+  const excluded = excludes.length > 0 ? compileAnyMatch(excludes, (i) => `${label}.excludes[${i}]`) : () => false
   if (includes.length === 0 && excludes.length === 0) return () => false
   return (name: string) => {
     if (!name) return true // upstream: a pattern is set but there is no name → filtered out
-    if (includes.length > 0 && !includes.some((re) => re.test(name))) return true
-    return excludes.some((re) => re.test(name))
+    return !included(name) || excluded(name)
   }
 }
