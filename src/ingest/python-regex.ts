@@ -15,7 +15,8 @@
  * Where the result still differs from Python (documented in the README):
  *  - `\b`, `\B` are ASCII word boundaries (RE2 has no Unicode ones); `\W`, `\S` inside a character set (`[\W_]`)
  *    keep RE2's ASCII meaning, because RE2 cannot put a negated Unicode class inside a set;
- *  - `$` without `(?m)` matches only at the very end (Python's also matches before a final `\n`);
+ *  - `$` without `(?m)` matches only at the very end (Python's also matches before a final `\n`): not visible on
+ *    catalog names, since Glue and Athena names are single-line strings;
  *  - RE2 finds the same matches but its leftmost-first choice never changes a yes/no answer, which is all a filter
  *    asks, so lazy vs greedy quantifiers make no difference.
  * References: CPython Lib/re/_parser.py (`_escape`, `_class_escape`, `_parse`), RE2 wiki "Syntax".
