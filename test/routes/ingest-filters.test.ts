@@ -111,3 +111,30 @@ t.test('an invalid filter regex is a 400 naming the field, before any AWS call',
   t.match(res.json().message, /sourceConfig\/config\/tableFilterPattern\.includes\[1\]/)
   t.equal(h.aws.count(), 0)
 })
+
+t.test('a construct RE2 cannot run is a 400 naming the field and the construct, before any AWS call', async (t) => {
+  const h = await startHarness(t)
+  const conn = athenaConnection(h.aws)
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { includes: ['(\\w+)_\\1'] } } } },
+      /^Invalid regex in body\/sourceConfig\/config\/schemaFilterPattern\.includes\[0\]: "\(\\\\w\+\)_\\\\1": a backreference \(\\1\) is not supported/],
+    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['ok'], excludes: ['.*(?<!_v2)$'] } } } },
+      /body\/sourceConfig\/config\/tableFilterPattern\.excludes\[0\].*a lookbehind assertion/],
+    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: { ...conn, databaseFilterPattern: { excludes: ['(?P<d>a)(?P=d)'] } } } },
+      /body\/serviceConnection\/config\/databaseFilterPattern\.excludes\[0\].*a backreference \(\(\?P=name\)\)/],
+    ['/v1/databases', { serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { includes: ['sales(?=_)'] } } } },
+      /body\/sourceConfig\/config\/schemaFilterPattern\.includes\[0\].*a lookahead assertion/],
+    ['/v1/databases', { serviceConnection: { config: { ...conn, tableFilterPattern: { includes: ['(?>a+)b'] } } } },
+      /tableFilterPattern\.includes\[0\].*an atomic group/],
+    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['a{5000}'] } } } },
+      /tableFilterPattern\.includes\[0\].*a repetition count over 1000/],
+    ['/v1/test-connection', { ...conn, schemaFilterPattern: { includes: ['(a)?(?(1)b|c)'] } },
+      /schemaFilterPattern\.includes\[0\].*a conditional group/],
+  ]
+  for (const [url, payload, message] of cases) {
+    const res = await h.app.inject({ method: 'POST', url, payload })
+    t.equal(res.statusCode, 400, `${url}: ${res.body.slice(0, 200)}`)
+    t.match(res.json().message, message)
+  }
+  t.equal(h.aws.count(), 0)
+})

@@ -59,7 +59,7 @@ t.test('secrets appear in no answer (body or header) and no log line, across a r
   t.equal((await send('/v1/test-connection', { ...conn, bogus: TEST_SECRETS.secretAccessKey })).statusCode, 400)
   t.equal((await send('/v1/test-connection', { ...conn, awsConfig: { ...conn.awsConfig, awsRegion: TEST_SECRETS.sessionToken } })).statusCode, 400)
   t.equal((await send('/v1/databases', source(conn, { serviceName: TEST_SECRETS.secretAccessKey.replace('/', '"') }))).statusCode, 400)
-  t.equal((await send('/v1/ingest', source({ ...conn, schemaFilterPattern: { includes: ['(a+)+'] } }))).statusCode, 400)
+  t.equal((await send('/v1/ingest', source({ ...conn, schemaFilterPattern: { includes: ['(?<=x)a'] } }))).statusCode, 400)
   t.equal((await send('/v1/ingest', source({ ...conn, awsConfig: { ...conn.awsConfig, endPointURL: 'http://169.254.169.254/' } }))).statusCode, 400)
   t.equal((await send('/v1/ingest', JSON.stringify(source(conn)).slice(0, -5))).statusCode, 400, 'truncated JSON with secrets in it')
   t.equal((await send('/v1/ingest', JSON.stringify(source(conn)).replace('"awsConfig":{', '"awsConfig":{"__proto__":{"x":1},'))).statusCode, 400)

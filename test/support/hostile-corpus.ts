@@ -138,8 +138,10 @@ function withRaw(body: Obj, raw: string): string {
   return JSON.stringify(body).replace('"@@RAW@@"', raw)
 }
 
-const CATASTROPHIC = ['(a+)+$', '(.*a){20}', '(a|aa)+$', '(\\w*)*$', '.*.*.*x', '(x+x+)+y', '([a-z]+)*$', '(a|a?)+$', '((ab)*)+$', '^(([a-z])+.)+[A-Z]([a-z])+$']
-const INVALID_REGEX = ['(', '[a-', '*x', 'a{2,1}', '(?x)abc', '\\', ')(', 'a'.repeat(600), '(?<n>a)(?<n>b)']
+/** Catastrophic for a backtracking engine; valid, and linear-time, on RE2 (filter patterns run there). */
+export const CATASTROPHIC_REGEX = ['(a+)+$', '(.*a){20}', '(a|aa)+$', '(\\w*)*$', '.*.*.*x', '(x+x+)+y', '([a-z]+)*$', '(a|a?)+$', '((ab)*)+$', '^(([a-z])+.)+[A-Z]([a-z])+$', '(.{0,9}){13}!']
+/** Invalid Python, or Python that RE2 cannot express (backreference, lookaround, conditional, atomic, possessive, count). */
+const INVALID_REGEX = ['(', '[a-', '*x', 'a{2,1}', '(?L)abc', '\\', ')(', 'a'.repeat(600), '(?<n>a)(?<n>b)', '(a)\\1', '(?P<n>a)(?P=n)', 'a(?=b)', '(?<!a)b', '(a)?(?(1)b|c)', '(?>a)', 'a*+', 'a{1001}']
 
 export function hostileCorpus(opts: CorpusOptions): HostileCase[] {
   const cases: HostileCase[] = []
@@ -306,8 +308,8 @@ export function hostileCorpus(opts: CorpusOptions): HostileCase[] {
     }
   }
 
-  // 11. Filter patterns: catastrophic (must be refused at once, not run) and invalid.
-  for (const pattern of [...CATASTROPHIC, ...INVALID_REGEX]) {
+  // 11. Filter patterns that are invalid or that RE2 cannot run (catastrophic ones are valid: oddButValidBodies).
+  for (const pattern of INVALID_REGEX) {
     everyRoute(`schemaFilterPattern ${JSON.stringify(pattern.slice(0, 24))}`, () => mutated(conn, [], (o) => void (o.schemaFilterPattern = { includes: ['^ok$'], excludes: [pattern] })), { mentions: /[Ff]ilterPattern/ })
     for (const route of sourceRoutes) {
       for (const field of ['databaseFilterPattern', 'schemaFilterPattern', 'tableFilterPattern']) {
@@ -340,6 +342,9 @@ export function oddButValidBodies(endPointURL: string): Array<{ name: string; ro
     out.push({ name: `"prototype" key inside connectionArguments → ${route}`, route, payload: withArgs('{"prototype":{"polluted":"yes"},"constructor":"x"}') })
     out.push({ name: `brackets and quotes inside strings do not count as nesting → ${route}`, route, payload: JSON.stringify(wrap(route, mutated(conn, [], (o) => void (o.workgroup = '[{\\"'.repeat(100))), 2)) })
     out.push({ name: `unicode everywhere → ${route}`, route, payload: JSON.stringify(wrap(route, mutated(conn, [], (o) => void (o.databaseName = 'ünï\u{1F600}\u202Ecode')), 1)) })
+    for (const pattern of CATASTROPHIC_REGEX) {
+      out.push({ name: `catastrophic-shaped filter ${pattern} (linear time on RE2) → ${route}`, route, payload: JSON.stringify(wrap(route, mutated(conn, [], (o) => void (o.schemaFilterPattern = { includes: ['^ok$'], excludes: [pattern] })), 3)) })
+    }
   }
   return out
 }
