@@ -70,17 +70,19 @@ export async function runAutomationWorkflow(workflow: AutomationWorkflowT, deps:
       { op: 'add', path: '/status', value: status },
     ]
     let refusal: string
+    let hint = 'Check that the OpenMetadata server is up and reachable from this service.'
     try {
       const res = await client.request('PATCH', path, { body: ops, contentType: 'application/json-patch+json' })
       if (res.status < 300) return
       refusal = `HTTP ${res.status}: ${clean(serverMessage(res), client)}`
+      if (res.status === 401 || res.status === 403) hint = 'The ingestion bot needs permission to edit automation workflows.'
+      else if (res.status === 400) hint = `The server (version ${serverVersion}) refused the result's shape; report this with the server's version.`
     } catch (err) {
       if (!(err instanceof OmUnreachableError)) throw err
       refusal = clean(err.message, client)
     }
     throw new WorkflowNotWritable(
-      `OpenMetadata at ${client.target.baseUrl} did not store the result of workflow [${workflow.name}] (PATCH ${path}, ${refusal}). ` +
-        'The ingestion bot needs permission to edit automation workflows; the result was not delivered.',
+      `OpenMetadata at ${client.target.baseUrl} did not store the result of workflow [${workflow.name}] (PATCH ${path}, ${refusal}). ${hint}`,
       'OpenMetadataWorkflowNotWritable',
     )
   }

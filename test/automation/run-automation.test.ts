@@ -207,6 +207,17 @@ t.test('run_automation answers an error, logged and secret-free, when the result
   t.equal(h.aws.count('glue:GetDatabases'), 0, 'no step ran after it')
 })
 
+t.test('a server that refuses the result as malformed (400) is a 502 that says so, not a 200', async (t) => {
+  // Reports a current version but validates with the older, closed step: the shape is refused.
+  const { h, om } = await setup(t, AUTOMATION, { version: '1.14.1', testConnectionSchema: 'legacy' })
+  const wf = workflow(h, om)
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 502)
+  t.match(res.json().message, /did not store the result of workflow \[.+\] \(PATCH .*HTTP 400: .*additional properties.*refused the result's shape/)
+  t.equal(om.requests.filter((r) => r.method === 'PATCH').length, 1, 'stopped at the first refusal')
+})
+
 t.test("the result goes to the stored workflow's id, as upstream's execute (get_by_name) does", async (t) => {
   const { h, om } = await setup(t)
   const wf = workflow(h, om)
