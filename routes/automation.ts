@@ -63,7 +63,9 @@ const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Body: the automation Workflow OpenMetadata posts (workflowType TEST_CONNECTION, request a TestServiceConnectionRequest ' +
           'for Athena, openMetadataServerConnection with hostPort and securityConfig.jwtToken). After each finished step the ' +
-          'TestConnectionResult is PATCHed to {hostPort}/v1/automations/workflows/{id}; the answer comes when the run is done.',
+          'TestConnectionResult is PATCHed to {hostPort}/v1/automations/workflows/{id}; the answer comes when the run is done. ' +
+          'A server that cannot be reached, refuses the JWT, does not know the workflow or does not store a PATCH is a 502 ' +
+          '(504 when it does not answer the first check in time): the 200 means every result was stored.',
         body: AutomationWorkflow,
         response: { 200: AutomationTriggered, 400: ErrorResponse, 502: ErrorResponse, 504: ErrorResponse, ...errors },
       },

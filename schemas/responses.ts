@@ -7,6 +7,8 @@
  *    utc-millisec`, which ajv does not know (strict mode throws on unknown formats);
  *  - the step's `message` / `errorLog` drop upstream's `default: null` (a null would not even pass upstream's own
  *    `type: string`, and a serializer default must not invent one).
+ * The step is the CURRENT upstream one (status, skipReason, durationMs, resultSummary, executedCommand, diagnosis),
+ * newer than the vendored testConnectionResult.json, which has only the first five fields.
  */
 import { Type, type Static } from 'typebox'
 
@@ -20,6 +22,27 @@ export const TestConnectionStepResult = Type.Object(
       Type.String({
         description: 'In case of failed step, this field would contain the actual error faced during the step.',
       }),
+    ),
+    // The current upstream step (PR #28793; generated testConnectionResult.ts @ 19307cb9). Older servers refuse these
+    // fields: the automation runner sends them only to servers that have them (src/openmetadata/test-connection-result.ts).
+    status: Type.Optional(
+      Type.Enum(['Queued', 'Running', 'Passed', 'Warning', 'Failed', 'Skipped'], { type: 'string', description: 'Lifecycle state of this step.' }),
+    ),
+    skipReason: Type.Optional(
+      Type.Enum(['ConnectionNotEstablished', 'NotImplemented'], { type: 'string', description: 'Why a step did not run, when status is Skipped.' }),
+    ),
+    durationMs: Type.Optional(Type.Number({ description: 'Wall-clock time the step took, in milliseconds.' })),
+    resultSummary: Type.Optional(Type.String({ description: 'Human-readable summary of what the step found on success.' })),
+    executedCommand: Type.Optional(Type.String({ description: 'The command or statement the step actually ran, when applicable.' })),
+    diagnosis: Type.Optional(
+      Type.Object(
+        {
+          title: Type.Optional(Type.String({ description: 'Short statement of what went wrong.' })),
+          remediation: Type.Optional(Type.String({ description: 'What the user can do to fix it.' })),
+          docUrl: Type.Optional(Type.String({ description: 'Link to relevant documentation.' })),
+        },
+        { description: 'Classified, actionable explanation of a failure, separate from the raw errorLog.', additionalProperties: false },
+      ),
     ),
   },
   {

@@ -9,20 +9,9 @@ import { getDatabasesPage, getTablesPage, isView } from './glue-catalog.js'
 import { VERSION } from '../version.js'
 import { runQuery } from './query.js'
 import { ATHENA_TEST_STEPS, type StepDefinition } from './test-connection-steps.js'
+import { finalStatus, type StepResult, type TestConnectionResult } from '../openmetadata/test-connection-result.js'
 
-export interface StepResult {
-  name: string
-  mandatory: boolean
-  passed: boolean
-  message?: string
-  errorLog?: string
-}
-
-export interface TestConnectionResult {
-  lastUpdatedAt: number
-  status: 'Successful' | 'Failed' | 'Running'
-  steps: StepResult[]
-}
+export type { StepResult, TestConnectionResult } from '../openmetadata/test-connection-result.js'
 
 export interface TestConnectionOptions {
   settings: AwsCallSettings
@@ -44,9 +33,11 @@ class StepFailure extends Error {
 }
 
 /**
- * Runs OpenMetadata's Athena test-connection steps in order, with their mandatory/shortCircuit
- * semantics: a failed short-circuit step ends the run (later steps are not listed, as upstream), a
- * failed step otherwise lets the next ones run. AWS failures become failed steps, never exceptions.
+ * Runs OpenMetadata's Athena test-connection steps in order, as upstream's runner does
+ * (ingestion core/connections/test_connection/runner.py, mapper.py): a failed gate step (shortCircuit, upstream's
+ * `category: ConnectionGate`) makes every later step `Skipped` with skipReason `ConnectionNotEstablished` — reported,
+ * not left out; any other failed step lets the next ones run. A mandatory failure is `Failed`, an optional one
+ * `Warning`. AWS failures become failed steps, never exceptions.
  */
 export async function testConnection(conn: AthenaConnectionT, opts: TestConnectionOptions): Promise<TestConnectionResult> {
   const clients = createAwsClients(conn.awsConfig, opts.settings)
@@ -84,8 +75,17 @@ export async function testConnection(conn: AthenaConnectionT, opts: TestConnecti
         : 'No views found in the first schemas (not required).'
     },
   }
+  /** What each step runs (upstream's Evidence.command): the statement, or the AWS operation. */
+  const commands: Record<StepDefinition['name'], string> = {
+    CheckAccess: CHECK_ACCESS_SQL,
+    GetSchemas: 'glue:GetDatabases',
+    GetTables: 'glue:GetTables',
+    GetViews: 'glue:GetTables',
+  }
 
   const result: TestConnectionResult = { lastUpdatedAt: Date.now(), status: 'Running', steps: [] }
+  /** The gate step that failed, once one has: every later step is skipped. */
+  let failedGate: string | undefined
   try {
     for (const step of ATHENA_TEST_STEPS) {
       const call: CallAws = async (operation, fn) => {
@@ -101,29 +101,53 @@ export async function testConnection(conn: AthenaConnectionT, opts: TestConnecti
           )
         }
       }
+      const base = { name: step.name, mandatory: step.mandatory }
       let stepResult: StepResult
-      try {
-        const message = await runners[step.name](call)
-        stepResult = { name: step.name, mandatory: step.mandatory, passed: true, message }
-      } catch (err) {
-        if (!(err instanceof StepFailure)) throw err
-        stepResult = { name: step.name, mandatory: step.mandatory, passed: false, message: err.message, errorLog: err.errorLog }
+      if (failedGate) {
+        stepResult = {
+          ...base,
+          passed: false,
+          status: 'Skipped',
+          skipReason: 'ConnectionNotEstablished',
+          message: `Skipped: not run because ${failedGate} failed, so no connection to Athena was established. Fix ${failedGate} first.`,
+        }
+      } else {
+        const started = performance.now()
+        const executedCommand = commands[step.name]
+        try {
+          const summary = await runners[step.name](call)
+          stepResult = { ...base, passed: true, status: 'Passed', message: summary, resultSummary: summary, durationMs: elapsedMs(started), executedCommand }
+        } catch (err) {
+          if (!(err instanceof StepFailure)) throw err
+          stepResult = {
+            ...base,
+            passed: false,
+            status: step.mandatory ? 'Failed' : 'Warning',
+            message: err.message,
+            errorLog: err.errorLog,
+            diagnosis: { title: step.errorMessage, remediation: err.message },
+            durationMs: elapsedMs(started),
+            executedCommand,
+          }
+          if (step.shortCircuit) failedGate = step.name
+        }
       }
       result.steps.push(stepResult)
       result.lastUpdatedAt = Date.now()
       await opts.onStep?.({ ...result, steps: [...result.steps] })
-      if (!stepResult.passed && step.shortCircuit) break
     }
   } finally {
     clients.destroy()
   }
-  const failedMandatory = result.steps.some((s) => s.mandatory && !s.passed)
-  // A short-circuited run never reached its other mandatory steps: that is a failure too.
-  const incomplete = result.steps.length < ATHENA_TEST_STEPS.length
-  result.status = failedMandatory || incomplete ? 'Failed' : 'Successful'
+  result.status = finalStatus(result.steps)
   result.lastUpdatedAt = Date.now()
   return result
 }
+
+const elapsedMs = (started: number) => Math.max(0, Math.round(performance.now() - started))
+
+/** OpenMetadata's query header: query-history readers (ours and upstream's) skip our own queries. */
+const CHECK_ACCESS_SQL = `/* {"app": "OpenMetadata", "version": "${VERSION}"} */ SELECT 1`
 
 type CallAws = <T>(operation: Operation, fn: () => Promise<T>) => Promise<T>
 
@@ -136,8 +160,7 @@ async function checkAccess(clients: AwsClients, conn: AthenaConnectionT, opts: T
   })
   const run = await call('athena:StartQueryExecution', () =>
     runQuery(clients.athena, {
-      // OpenMetadata's query header: query-history readers (ours and upstream's) skip our own queries.
-      sql: `/* {"app": "OpenMetadata", "version": "${VERSION}"} */ SELECT 1`,
+      sql: CHECK_ACCESS_SQL,
       workgroup: conn.workgroup,
       outputLocation: conn.s3StagingDir,
       maxWaitMs: opts.settings.queryWaitMs,

@@ -1,19 +1,30 @@
 /**
  * Runs an OpenMetadata automation workflow of type TEST_CONNECTION for Athena, as the OpenMetadata
- * managed APIs do (openmetadata-airflow-apis `run_automation` → metadata.automations.runner →
- * ingestion/connections/test_connections.py `_test_connection_steps_automation_workflow`):
+ * managed APIs do (openmetadata-airflow-apis `run_automation` → metadata.automations.execute_runner
+ * `execute` → the test-connection runner, ingestion core/connections/test_connection/runner.py):
  *
- *  1. fetch the workflow by name from the server with the bot JWT (`GET /v1/automations/workflows/name/
- *     {name}`): the posted copy may carry encrypted secrets, the server hands the bot the usable ones;
- *  2. run the steps; after EACH finished step PATCH `/v1/automations/workflows/{id}` with
+ *  1. check the server as OpenMetadata's client does when it starts (`/v1/system/version`, then the bot JWT), and
+ *     read the workflow by name with the bot JWT (`GET /v1/automations/workflows/name/{name}`, as `execute` does):
+ *     the posted copy may carry encrypted secrets, the server hands the bot the usable ones, and its id is the
+ *     one the results are PATCHed to. A server that cannot be reached, refuses the JWT or does not know the
+ *     workflow is an error before any AWS call: nobody could ever see the result;
+ *  2. run every step of the definition; after EACH one PATCH `/v1/automations/workflows/{id}` with
  *     `[{op: add, path: /response, value: TestConnectionResult (status Running)}, {op: add, path: /status,
- *     value: Running}]`, then once more with the final result and workflow status `Successful` (the
- *     workflow ran; the result's own status says whether the connection passed);
- *  3. answer `{message: "Workflow [<name>] has been triggered."}` once done (the managed API is
- *     synchronous too). A PATCH that fails is logged and the run goes on, as upstream.
+ *     value: Running}]`, then once more with the final result and the workflow status mirroring it
+ *     (`Successful`, or `Failed` when the test failed: upstream's `_workflow_status`). The result takes the
+ *     shape the server's version accepts (src/openmetadata/test-connection-result.ts);
+ *  3. answer `{message: "Workflow [<name>] has been triggered."}` only once every PATCH was stored (the managed
+ *     API is synchronous too). A PATCH the server refuses or does not answer stops the run: the answer is then
+ *     a 502 naming the workflow, the HTTP status and what to check, and the failure is logged — never a 200.
  *
- * If the run itself breaks (not a failed step: e.g. an invalid filter pattern), the workflow is PATCHed
- * with status Failed so OpenMetadata's UI does not wait forever, and the error is the HTTP answer.
+ * Status: upstream's plugin answers 500 for any failure of `execute`, but its ApiResponse.error replaces every 5xx
+ * message with "An unexpected problem occurred", and here 500 is reserved for bugs (the error handler hides their
+ * message). OpenMetadata's AirflowRESTClient treats every non-200 alike (PipelineServiceClientException with the
+ * status and the body, which the UI shows), so this answers 502 (504 when the server does not answer in time)
+ * with a message that says what to fix.
+ *
+ * If the run itself breaks (not a failed step: e.g. an invalid filter pattern), the workflow is PATCHed with
+ * status Failed so OpenMetadata's UI does not wait forever, and the error is the HTTP answer.
  */
 import { Value } from 'typebox/value'
 import { AthenaConnection, type AthenaConnectionT } from '../../schemas/athena-connection.js'
@@ -21,65 +32,95 @@ import type { AutomationWorkflowT } from '../../schemas/automation.js'
 import type { AwsCallSettings } from '../config.js'
 import { scrubSecrets } from '../aws/errors.js'
 import { BadInputError, ServiceError, UpstreamError } from '../errors.js'
-import type { TestConnectionResult } from '../athena/test-connection.js'
 import { runTestConnection } from '../ingest/test-connection.js'
+import { resultForServer, workflowStatus, type TestConnectionResult } from '../openmetadata/test-connection-result.js'
 import { checkEndpoint, type HostPattern } from '../security/endpoint-guard.js'
 import { OmClient, OmUnreachableError, serverMessage } from '../sink/om-client.js'
 import type { OpenMetadataSinkSettings } from '../sink/settings.js'
-import { resolveTarget, unusableServerError } from '../sink/target.js'
+import { checkServer, resolveTarget, unusableServerError } from '../sink/target.js'
 
 export interface AutomationDeps {
   aws: AwsCallSettings
   /** Timeouts and retries of the calls back to OpenMetadata (the sink's settings). */
   om: OpenMetadataSinkSettings
   endpointAllowlist?: readonly HostPattern[]
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
-type WorkflowStatus = 'Running' | 'Successful' | 'Failed'
+const FIELDS = { hostPort: 'body/openMetadataServerConnection/hostPort', jwtToken: 'body/openMetadataServerConnection/securityConfig/jwtToken' }
+
+/** The result could not be stored on the workflow: nobody would ever see it. */
+class WorkflowNotWritable extends UpstreamError {}
 
 export async function runAutomationWorkflow(workflow: AutomationWorkflowT, deps: AutomationDeps): Promise<{ message: string }> {
   if (workflow.workflowType !== 'TEST_CONNECTION') {
     throw new BadInputError(`body/workflowType ${workflow.workflowType} is not supported: this runner runs TEST_CONNECTION workflows for Athena`)
   }
   checkAthenaRequest(workflow.request, 'body/request')
+  athenaConnectionOf(workflow.request) // a malformed body is a 400 before any call to OpenMetadata
   const client = await clientFor(workflow, deps)
-  const request = await fetchUsableRequest(workflow, client, deps)
-  const connection = athenaConnectionOf(request)
+  const serverVersion = await reported(workflow, deps, () => checkServer(client, FIELDS))
+  const stored = await reported(workflow, deps, () => readWorkflow(workflow, client))
+  const connection = athenaConnectionOf(stored.request)
+  const path = `/v1/automations/workflows/${encodeURIComponent(stored.id)}`
 
-  const patch = async (result: TestConnectionResult, status: WorkflowStatus) => {
+  const patch = async (result: TestConnectionResult, final: boolean, status = workflowStatus(result, final)) => {
     const ops = [
-      { op: 'add', path: '/response', value: result },
+      { op: 'add', path: '/response', value: resultForServer(result, serverVersion) },
       { op: 'add', path: '/status', value: status },
     ]
+    let refusal: string
+    let hint = 'Check that the OpenMetadata server is up and reachable from this service.'
     try {
-      const res = await client.request('PATCH', `/v1/automations/workflows/${encodeURIComponent(workflow.id)}`, {
-        body: ops,
-        contentType: 'application/json-patch+json',
-      })
-      if (res.status >= 300) deps.log.warn({ workflow: workflow.name, httpStatus: res.status, error: clean(serverMessage(res), client) }, 'PATCH of the automation workflow refused')
+      const res = await client.request('PATCH', path, { body: ops, contentType: 'application/json-patch+json' })
+      if (res.status < 300) return
+      refusal = `HTTP ${res.status}: ${clean(serverMessage(res), client)}`
+      if (res.status === 401 || res.status === 403) hint = 'The ingestion bot needs permission to edit automation workflows.'
+      else if (res.status === 400) hint = `The server (version ${serverVersion}) refused the result's shape; report this with the server's version.`
     } catch (err) {
-      deps.log.warn({ workflow: workflow.name, error: clean((err as Error).message, client) }, 'PATCH of the automation workflow failed')
+      if (!(err instanceof OmUnreachableError)) throw err
+      refusal = clean(err.message, client)
     }
+    throw new WorkflowNotWritable(
+      `OpenMetadata at ${client.host} did not store the result of workflow [${workflow.name}] (PATCH ${path}, ${refusal}). ${hint}`,
+      'OpenMetadataWorkflowNotWritable',
+    )
   }
 
   let lastPartial: TestConnectionResult = { lastUpdatedAt: Date.now(), status: 'Running', steps: [] }
-  deps.log.info({ workflow: workflow.name, id: workflow.id }, 'running automation workflow')
+  deps.log.info({ workflow: workflow.name, id: stored.id, serverVersion }, 'running automation workflow')
   try {
     const result = await runTestConnection(connection, {
       settings: deps.aws,
       onStep: async (partial) => {
         lastPartial = partial
-        await patch(partial, 'Running')
+        await patch(partial, false)
       },
     })
-    await patch(result, 'Successful')
+    await patch(result, true)
     deps.log.info({ workflow: workflow.name, result: result.status, steps: result.steps.length }, 'automation workflow done')
   } catch (err) {
-    await patch({ ...lastPartial, status: 'Failed', lastUpdatedAt: Date.now() }, 'Failed')
+    if (err instanceof WorkflowNotWritable) {
+      deps.log.error({ workflow: workflow.name, error: err.message }, 'automation workflow result not stored in OpenMetadata')
+      throw err
+    }
+    // Best effort: the run broke, tell OpenMetadata so its UI stops waiting; the run's own error is the answer.
+    await patch({ ...lastPartial, status: 'Failed', lastUpdatedAt: Date.now() }, true, 'Failed').catch((e: Error) =>
+      deps.log.warn({ workflow: workflow.name, error: e.message }, 'could not mark the automation workflow Failed'),
+    )
     throw err
   }
   return { message: `Workflow [${workflow.name}] has been triggered.` }
+}
+
+/** Runs a pre-flight check; its failure is logged (with the workflow it concerns) before it becomes the answer. */
+async function reported<T>(workflow: AutomationWorkflowT, deps: AutomationDeps, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check()
+  } catch (err) {
+    if (err instanceof ServiceError) deps.log.error({ workflow: workflow.name, code: err.code, error: err.message }, 'automation workflow not run')
+    throw err
+  }
 }
 
 /** A TestServiceConnectionRequest that is not for Athena is a 400 naming what it is. */
@@ -115,37 +156,39 @@ async function clientFor(workflow: AutomationWorkflowT, deps: AutomationDeps): P
 }
 
 /**
- * The request as the server gives it to the bot (secrets usable), falling back to the posted copy when
- * the server does not know the workflow by that name. A refused JWT is a 502 naming the field.
+ * The workflow as the server gives it to the bot (upstream `execute`: `metadata.get_by_name(AutomationWorkflow,
+ * name)`): its id is where the result goes, its request has usable secrets (the posted copy may hold encrypted
+ * ones; kept only when the stored one carries no connection config). A workflow the server does not know or will
+ * not show is a 502: the result could not be stored anyway.
  */
-async function fetchUsableRequest(workflow: AutomationWorkflowT, client: OmClient, deps: AutomationDeps): Promise<AutomationWorkflowT['request']> {
+async function readWorkflow(workflow: AutomationWorkflowT, client: OmClient): Promise<{ id: string; request: AutomationWorkflowT['request'] }> {
+  const path = `/v1/automations/workflows/name/${encodeURIComponent(workflow.name)}`
   let res
   try {
-    res = await client.request('GET', `/v1/automations/workflows/name/${encodeURIComponent(workflow.name)}`)
+    res = await client.request('GET', path)
   } catch (err) {
     const unusable = unusableServerError(err, 'body/openMetadataServerConnection/hostPort', (text) => clean(text, client))
     if (unusable) throw unusable
     if (err instanceof OmUnreachableError) {
-      throw new ServiceError(502, `The OpenMetadata server at ${client.host} (body/openMetadataServerConnection/hostPort) is not reachable: ${clean(err.message, client)}`, 'OpenMetadataUnreachable')
+      throw new ServiceError(502, `The OpenMetadata server at ${client.host} (${FIELDS.hostPort}) is not reachable: ${clean(err.message, client)}`, 'OpenMetadataUnreachable')
     }
     throw err
   }
-  if (res.status === 401 || res.status === 403) {
+  if (res.status !== 200) {
+    const why = res.status === 404 ? 'does not know it' : 'did not return it'
     throw new UpstreamError(
-      `OpenMetadata at ${client.host} rejected body/openMetadataServerConnection/securityConfig/jwtToken (HTTP ${res.status}: ${clean(serverMessage(res), client)})`,
-      'OpenMetadataUnauthorized',
+      `OpenMetadata at ${client.host} ${why} (GET ${path}: HTTP ${res.status}: ${clean(serverMessage(res), client)}), so the result of ` +
+        `workflow [${workflow.name}] could not be stored. Check that ${FIELDS.hostPort} is the server that sent this workflow.`,
+      res.status === 404 ? 'OpenMetadataWorkflowNotFound' : 'OpenMetadataError',
     )
   }
-  if (res.status === 200) {
-    const fetched = (res.json as { request?: AutomationWorkflowT['request'] } | undefined)?.request
-    if (fetched?.connection?.config) {
-      checkAthenaRequest(fetched, 'request (as stored in OpenMetadata)')
-      return fetched
-    }
-  } else {
-    deps.log.warn({ workflow: workflow.name, httpStatus: res.status }, 'workflow not readable from OpenMetadata; using the posted request')
+  const fetched = res.json as { id?: unknown; request?: AutomationWorkflowT['request'] } | undefined
+  const id = typeof fetched?.id === 'string' ? fetched.id : workflow.id
+  if (fetched?.request?.connection?.config) {
+    checkAthenaRequest(fetched.request, 'request (as stored in OpenMetadata)')
+    return { id, request: fetched.request }
   }
-  return workflow.request
+  return { id, request: workflow.request }
 }
 
 function athenaConnectionOf(request: AutomationWorkflowT['request']): AthenaConnectionT {

@@ -10,12 +10,13 @@ import { buildCreateDatabase, buildCreateDatabaseService, buildCreateSchema, bui
 import { cutFailureMessage } from '../shutdown.js'
 import { EMPTY_LF_TAG_INDEX, loadLfTags, type LfTagIndex } from '../athena/lake-formation.js'
 import { buildStorageLineage } from '../openmetadata/lineage.js'
-import { applyTags, classificationsOf, unusableLfTags } from '../openmetadata/tags.js'
+import { applyTags, classificationsOf, schemaTags, unusableLfTags } from '../openmetadata/tags.js'
 import { buildStaleScope } from '../openmetadata/stale.js'
 import { orderedMerge } from './ordered-merge.js'
 import { viewLineage, type ViewContext } from './view-lineage.js'
 import type { IngestPlan } from './plan.js'
 import type { EntityRecord, IngestRecord, IngestTotals } from './records.js'
+import type { CreateDatabaseSchemaRequest } from '../openmetadata/om-types.js'
 
 export interface IngestOptions {
   settings: AwsCallSettings
@@ -216,6 +217,12 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     }
   }
 
+  /** A Glue database's LF-tags on its schema (LF-tags exist for the Glue catalog only); no empty `tags`. */
+  function withSchemaTags(request: CreateDatabaseSchemaRequest, isGlue: boolean): CreateDatabaseSchemaRequest {
+    const tags = isGlue ? schemaTags(lfIndex, request.name) : []
+    return tags.length ? { ...request, tags } : request
+  }
+
   /** One schema: its record, then its tables one page (one batch) at a time, in Glue's order. */
   async function* schemaItems(source: DatabaseSource, databaseFqn: string, schema: Database): AsyncGenerator<Item[]> {
     const schemaName = schema.Name!
@@ -223,7 +230,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     let schemaFqn: string
     try {
       schemaFqn = appendFqn(databaseFqn, schemaName)
-      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: buildCreateSchema(schema, databaseFqn) } }]
+      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: withSchemaTags(buildCreateSchema(schema, databaseFqn), names.isGlue) } }]
     } catch (err) {
       yield [{ type: 'failed', name: `${databaseFqn}.${schemaName}`, error: (err as Error).message }]
       return

@@ -133,6 +133,8 @@ export interface CreateDatabaseSchemaRequest {
   /** FQN of the database. */
   database: string
   description?: string
+  /** The Glue database's LF-tags (the refreshed createDatabaseSchema.json has `tags`). */
+  tags?: TagLabel[]
 }
 
 /** api/services/createDatabaseService.json (required: name, serviceType) */

@@ -42,6 +42,9 @@ export interface TagOptions {
 
 /** Why an LF-tag cannot become an OpenMetadata tag, or undefined when it can. */
 function unusableReason(tag: LfTag): string | undefined {
+  // Lake Formation accepts a whitespace-only value; as a tag name it would be an invisible, meaningless label.
+  if (tag.key.length > 0 && tag.key.trim() === '') return 'its key is blank'
+  if (tag.value.length > 0 && tag.value.trim() === '') return 'its value is blank'
   const key = invalidNameReason(tag.key)
   if (key) return `its key cannot be a classification name: ${key}`
   const value = invalidNameReason(tag.value)

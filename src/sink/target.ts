@@ -57,10 +57,11 @@ function parseHostPort(hostPort: string): string {
  * it starts: `GET /v1/system/version` (open: reachability, and that this is an OpenMetadata API at all),
  * then one authenticated call, `GET /v1/users/loggedInUser`, since the version endpoint does not look at
  * the token. Failures are ServiceErrors: 502 when the server refuses the JWT or cannot be used, 504 when
- * it does not answer. Returns the server's version. Messages name the server by host only (hostPort's
- * path is the caller's and may carry anything).
- */
-export async function checkServer(client: OmClient): Promise<string> {
+  * it does not answer. Returns the server's version. Messages name the server by host only (hostPort's
+  * path is the caller's and may carry anything); `fields` name the request's hostPort and JWT (default: the
+  * ingest body's workflowConfig).
+  */
+export async function checkServer(client: OmClient, fields: { hostPort: string; jwtToken: string } = { hostPort: HOST_FIELD, jwtToken: JWT_FIELD }): Promise<string> {
   const { host } = client
   const clean = (s: string) => scrubSecrets(s, [client.target.jwtToken])
   let version: string | undefined
@@ -70,7 +71,7 @@ export async function checkServer(client: OmClient): Promise<string> {
     if (res.status !== 200 || typeof v !== 'string') {
       throw new UpstreamError(
         `GET ${client.display('/v1/system/version')} answered HTTP ${res.status}${typeof v === 'string' ? '' : ' without a version'}: ` +
-          `is ${HOST_FIELD} the OpenMetadata server's API URL (e.g. http://openmetadata:8585/api)?`,
+          `is ${fields.hostPort} the OpenMetadata server's API URL (e.g. http://openmetadata:8585/api)?`,
         'OpenMetadataNotFound',
       )
     }
@@ -78,7 +79,7 @@ export async function checkServer(client: OmClient): Promise<string> {
     const me = await client.request('GET', '/v1/users/loggedInUser')
     if (me.status === 401 || me.status === 403) {
       throw new UpstreamError(
-        `OpenMetadata at ${host} rejected ${JWT_FIELD} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` +
+        `OpenMetadata at ${host} rejected ${fields.jwtToken} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` +
           "Use the ingestion bot's current token (Settings → Bots → ingestion-bot).",
         'OpenMetadataUnauthorized',
       )
@@ -93,7 +94,7 @@ export async function checkServer(client: OmClient): Promise<string> {
     if (err instanceof OmUnreachableError) {
       throw new ServiceError(
         /no answer within/.test(err.message) ? 504 : 502,
-        `The OpenMetadata server at ${host} is not reachable (${HOST_FIELD}): ${clean(err.message)}`,
+        `The OpenMetadata server at ${host} is not reachable (${fields.hostPort}): ${clean(err.message)}`,
         'OpenMetadataUnreachable',
       )
     }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { startFakeOm, type FakeOm } from '../support/fake-om.js'
+import { startFakeOm, type FakeOm, type FakeOmOptions } from '../support/fake-om.js'
 import { athenaConnection, startHarness } from '../support/harness.js'
 import { validateOm } from '../support/om-spec.js'
+import { validateTestConnectionResult } from '../support/test-connection-spec.js'
 
 type H = Awaited<ReturnType<typeof startHarness>>
 
@@ -11,17 +12,19 @@ const USER = 'admin'
 const PASSWORD = 'pipeline-client-password-7d1e'
 const AUTOMATION = { prefix: PREFIX, username: USER, password: PASSWORD, reportedVersion: '1.9.4' }
 const SINK = { concurrency: 4, maxAttempts: 3, requestTimeoutMs: 5_000, retryBaseMs: 5, maxRetryDelayMs: 1_000 }
-const RESULT_SCHEMA = 'entity/services/connections/testConnectionResult.json'
 const basic = (user = USER, password = PASSWORD) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
-async function setup(t: { teardown(fn: () => unknown): void }, automation: Record<string, unknown> = AUTOMATION) {
+async function setup(t: { teardown(fn: () => unknown): void }, automation: Record<string, unknown> = AUTOMATION, omOptions: FakeOmOptions = {}) {
   const h = await startHarness(t, { config: { automation: automation as never, openMetadataSink: SINK } })
-  const om = await startFakeOm(t)
+  const om = await startFakeOm(t, omOptions)
   return { h, om }
 }
 
+/** A current server: its testConnectionResult has upstream PR #28793's step fields. */
+const CURRENT_OM: FakeOmOptions = { version: '1.14.1', testConnectionSchema: 'current' }
+
 /** The Workflow entity as OpenMetadata's server serialises it for run_automation. */
-function workflow(h: H, om: FakeOm, opts: { connection?: Record<string, unknown>; request?: Record<string, unknown>; jwt?: string } = {}) {
+function workflow(h: H, om: FakeOm, opts: { connection?: Record<string, unknown>; request?: Record<string, unknown>; jwt?: string; hostPort?: string } = {}) {
   const name = `test-connection-Athena-${randomUUID().slice(0, 8)}`
   return {
     id: randomUUID(),
@@ -40,7 +43,7 @@ function workflow(h: H, om: FakeOm, opts: { connection?: Record<string, unknown>
     openMetadataServerConnection: {
       clusterName: 'openmetadata',
       type: 'OpenMetadata',
-      hostPort: om.url,
+      hostPort: opts.hostPort ?? om.url,
       authProvider: 'openmetadata',
       verifySSL: 'no-ssl',
       securityConfig: { jwtToken: opts.jwt ?? om.token },
@@ -75,8 +78,8 @@ t.test('run_automation with an Athena workflow PATCHes each finished step, then 
   t.ok(om.patches.every((p) => p.id === wf.id))
   for (const [i, p] of om.patches.entries()) {
     t.same(p.body.map((op: any) => [op.op, op.path]), [['add', '/response'], ['add', '/status']], `PATCH ${i}: add /response, add /status`)
-    const v = validateOm(RESULT_SCHEMA, p.body[0].value)
-    t.ok(v.valid, `PATCH ${i}: /response is a valid TestConnectionResult ${v.errors}`)
+    const v = validateTestConnectionResult('legacy', p.body[0].value)
+    t.ok(v.valid, `PATCH ${i}: /response is a TestConnectionResult this (1.9.4) server accepts ${v.errors}`)
   }
   t.same(om.patches.map((p) => p.body[0].value.steps.length), [1, 2, 3, 4, 4], 'the result grows a step at a time')
   t.same(om.patches.map((p) => p.body[0].value.status), ['Running', 'Running', 'Running', 'Running', 'Successful'])
@@ -110,22 +113,118 @@ t.test('the connection OpenMetadata hands the bot is the one tested (the posted 
   t.equal(om.patches.at(-1)!.body[0].value.status, 'Successful', 'tested with the stored connection')
 })
 
-t.test('a failed CheckAccess short-circuits: one step PATCH, then the final Failed result (workflow Successful, as upstream)', async (t) => {
+t.test('a failed CheckAccess: every step is PATCHed (the rest as skipped), and the workflow ends Failed', async (t) => {
   const { h, om } = await setup(t)
   const wf = workflow(h, om, { connection: athenaConnection(h.aws, { workgroup: 'no_such_wg' }) })
   om.addWorkflow(wf)
   const res = await run(h, wf)
   t.equal(res.statusCode, 200)
-  t.equal(om.patches.length, 2)
+  t.equal(om.patches.length, 5, 'one PATCH per step (4), then the final one')
   t.same(om.patches.map((p) => [p.body[0].value.status, p.body[1].value]), [
     ['Running', 'Running'],
-    ['Failed', 'Successful'],
+    ['Running', 'Running'],
+    ['Running', 'Running'],
+    ['Running', 'Running'],
+    ['Failed', 'Failed'],
   ])
-  const final = om.patches[1]!.body[0].value
-  t.same(final.steps.map((s: any) => [s.name, s.passed]), [['CheckAccess', false]])
+  const final = om.patches[4]!.body[0].value
+  t.same(final.steps.map((s: any) => [s.name, s.passed]), [['CheckAccess', false], ['GetSchemas', false], ['GetTables', false], ['GetViews', false]])
   t.match(final.steps[0].message, /workgroup "no_such_wg" does not exist/)
-  t.ok(validateOm(RESULT_SCHEMA, final).valid)
+  for (const s of final.steps.slice(1)) t.match(s.message, /^Skipped: not run because CheckAccess failed/, `${s.name}: skipped, with the reason`)
+  for (const p of om.patches) t.ok(validateTestConnectionResult('legacy', p.body[0].value).valid, 'each /response is one a 1.9.4 server accepts')
+  t.notOk(final.steps.some((s: any) => 'status' in s || 'skipReason' in s), 'no field the older server would refuse')
+  t.equal(om.workflows.get(wf.id)!.status, 'Failed', 'the workflow entity ends Failed, as upstream runner.py _workflow_status')
   t.equal(h.aws.count('glue:GetDatabases'), 0)
+})
+
+t.test('a current server gets the current step fields: status, skipReason, durationMs, diagnosis', async (t) => {
+  const { h, om } = await setup(t, AUTOMATION, CURRENT_OM)
+  const wf = workflow(h, om, { connection: athenaConnection(h.aws, { workgroup: 'no_such_wg' }) })
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(om.patches.length, 5)
+  for (const [i, p] of om.patches.entries()) {
+    const v = validateTestConnectionResult('current', p.body[0].value)
+    t.ok(v.valid, `PATCH ${i}: a current TestConnectionResult ${v.errors}`)
+  }
+  const final = om.patches[4]!.body[0].value
+  t.same(final.steps.map((s: any) => [s.name, s.status, s.skipReason]), [
+    ['CheckAccess', 'Failed', undefined],
+    ['GetSchemas', 'Skipped', 'ConnectionNotEstablished'],
+    ['GetTables', 'Skipped', 'ConnectionNotEstablished'],
+    ['GetViews', 'Skipped', 'ConnectionNotEstablished'],
+  ])
+  t.equal(final.steps[0].diagnosis.title, 'Failed to connect to athena, please validate the credentials')
+  t.ok(Number.isInteger(final.steps[0].durationMs))
+  t.notOk(validateTestConnectionResult('legacy', final).valid, 'an older server would have refused this very body')
+  t.equal(om.workflows.get(wf.id)!.status, 'Failed')
+})
+
+t.test('run_automation answers an error, logged and secret-free, when the result cannot reach OpenMetadata', async (t) => {
+  const { h, om } = await setup(t)
+  const closed = await startFakeOm()
+  const closedUrl = closed.url
+  await closed.close()
+  const cases: Array<{ name: string; body: () => ReturnType<typeof workflow>; before?: () => void; message: RegExp }> = [
+    {
+      name: 'hostPort without /api (a server, but not its API)',
+      body: () => workflow(h, om, { hostPort: om.url.replace(/\/api$/, '') }),
+      message: /system\/version answered HTTP 404.*is body\/openMetadataServerConnection\/hostPort the OpenMetadata server's API URL/,
+    },
+    {
+      name: 'hostPort where nothing listens',
+      body: () => workflow(h, om, { hostPort: closedUrl }),
+      message: /not reachable \(body\/openMetadataServerConnection\/hostPort\)/,
+    },
+    {
+      name: 'a workflow the server does not know',
+      body: () => workflow(h, om),
+      message: /does not know it \(GET \/v1\/automations\/workflows\/name\/test-connection-Athena-[0-9a-f]+: HTTP 404.*could not be stored/,
+    },
+    {
+      name: 'a server that refuses the PATCH (403)',
+      body: () => {
+        const wf = workflow(h, om)
+        om.addWorkflow(wf)
+        return wf
+      },
+      before: () => om.failNext({ status: 403, times: 100, match: (method) => method === 'PATCH' }),
+      message: /did not store the result of workflow \[test-connection-Athena-[0-9a-f]+\] \(PATCH \/v1\/automations\/workflows\/[0-9a-f-]+, HTTP 403.*permission to edit automation workflows/,
+    },
+  ]
+  for (const c of cases) {
+    h.aws.reset()
+    c.before?.()
+    const wf = c.body()
+    const res = await run(h, wf)
+    t.equal(res.statusCode, 502, `${c.name}: an error OpenMetadata's client shows (not 200 "triggered")`)
+    t.match(res.json().message, c.message, c.name)
+    t.ok(h.logs().includes(res.json().message.slice(0, 60).replace(/"/g, '\\"')), `${c.name}: logged`)
+    t.notOk(res.body.includes(om.token) || h.logs().includes(om.token), `${c.name}: no JWT in the answer or the logs`)
+  }
+  t.same(om.requests.filter((r) => r.method === 'PATCH').map((r) => r.status), [403], 'the refused PATCH was the only one tried: the run stopped there')
+  t.equal(h.aws.count('glue:GetDatabases'), 0, 'no step ran after it')
+})
+
+t.test('a server that refuses the result as malformed (400) is a 502 that says so, not a 200', async (t) => {
+  // Reports a current version but validates with the older, closed step: the shape is refused.
+  const { h, om } = await setup(t, AUTOMATION, { version: '1.14.1', testConnectionSchema: 'legacy' })
+  const wf = workflow(h, om)
+  om.addWorkflow(wf)
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 502)
+  t.match(res.json().message, /did not store the result of workflow \[.+\] \(PATCH .*HTTP 400: .*additional properties.*refused the result's shape/)
+  t.equal(om.requests.filter((r) => r.method === 'PATCH').length, 1, 'stopped at the first refusal')
+})
+
+t.test("the result goes to the stored workflow's id, as upstream's execute (get_by_name) does", async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om)
+  om.addWorkflow(wf)
+  const res = await run(h, { ...wf, id: randomUUID() })
+  t.equal(res.statusCode, 200, res.body)
+  t.ok(om.patches.length === 5 && om.patches.every((p) => p.id === wf.id))
 })
 
 t.test('Basic auth: missing or wrong credentials are a 401, and nothing runs', async (t) => {
@@ -195,7 +294,7 @@ t.test('a run that breaks (invalid filter pattern) marks the workflow Failed, so
   t.match(res.json().message, /schemaFilterPattern\.includes\[0\].*a backreference/)
   t.equal(om.patches.length, 1)
   t.same(om.patches[0]!.body[1].value, 'Failed')
-  t.ok(validateOm(RESULT_SCHEMA, om.patches[0]!.body[0].value).valid)
+  t.ok(validateTestConnectionResult('legacy', om.patches[0]!.body[0].value).valid)
   t.equal(om.workflows.get(wf.id)!.status, 'Failed')
 })
 

@@ -1,10 +1,20 @@
 import t from 'tap'
 import { athenaConnection, startHarness, TEST_SECRETS } from '../support/harness.js'
-import { validateOm } from '../support/om-spec.js'
+import { validateTestConnectionResult } from '../support/test-connection-spec.js'
 
-const RESULT_SCHEMA = 'entity/services/connections/testConnectionResult.json'
-
-interface Step { name: string; mandatory: boolean; passed: boolean; message?: string; errorLog?: string }
+interface Step {
+  name: string
+  mandatory: boolean
+  passed: boolean
+  message?: string
+  errorLog?: string
+  status?: string
+  skipReason?: string
+  durationMs?: number
+  resultSummary?: string
+  executedCommand?: string
+  diagnosis?: { title?: string; remediation?: string }
+}
 interface Result { status: string; steps: Step[]; lastUpdatedAt: number }
 
 async function post(h: Awaited<ReturnType<typeof startHarness>>, body: unknown) {
@@ -13,8 +23,8 @@ async function post(h: Awaited<ReturnType<typeof startHarness>>, body: unknown) 
 }
 
 function assertValid(t: { ok: (v: any, ...rest: any[]) => unknown }, result: unknown) {
-  const v = validateOm(RESULT_SCHEMA, result)
-  t.ok(v.valid, `TestConnectionResult validates against the OM schema ${v.errors}`)
+  const v = validateTestConnectionResult('current', result)
+  t.ok(v.valid, `TestConnectionResult validates against the current OM schema ${v.errors}`)
 }
 
 t.test('a good connection passes the four steps, in order, in each of the three input forms', async (t) => {
@@ -58,6 +68,9 @@ t.test('access denied on Glue: GetSchemas fails naming glue:GetDatabases, later 
     ['GetViews', false],
   ])
   const schemas = body.steps[1]!
+  t.same(body.steps.map((s) => s.status), ['Passed', 'Failed', 'Failed', 'Warning'], 'an optional step that fails is a Warning')
+  t.equal(schemas.diagnosis?.title, 'Failed to fetch schemas, please validate if the user has enough privilege to fetch schemas.')
+  t.match(schemas.diagnosis?.remediation, /AWSQuicksightAthenaAccess/)
   t.match(schemas.message, /glue:GetDatabases/)
   t.match(schemas.message, /AWSQuicksightAthenaAccess/)
   t.match(schemas.errorLog, /^AccessDeniedException: /)
@@ -65,14 +78,47 @@ t.test('access denied on Glue: GetSchemas fails naming glue:GetDatabases, later 
   assertValid(t, body)
 })
 
-t.test('a failed CheckAccess short-circuits: no Glue call is made', async (t) => {
+t.test('a failed CheckAccess short-circuits: no Glue call is made, and the later steps are reported as skipped with their reason', async (t) => {
   const h = await startHarness(t)
   const { body } = await post(h, athenaConnection(h.aws, { workgroup: 'no_such_wg' }))
   t.equal(body.status, 'Failed')
-  t.same(body.steps.map((s) => s.name), ['CheckAccess'])
-  t.match(body.steps[0]!.message, /workgroup "no_such_wg" does not exist/)
-  t.match(body.steps[0]!.errorLog, /^InvalidRequestException: /)
+  t.same(body.steps.map((s) => [s.name, s.mandatory, s.passed, s.status, s.skipReason]), [
+    ['CheckAccess', true, false, 'Failed', undefined],
+    ['GetSchemas', true, false, 'Skipped', 'ConnectionNotEstablished'],
+    ['GetTables', true, false, 'Skipped', 'ConnectionNotEstablished'],
+    ['GetViews', false, false, 'Skipped', 'ConnectionNotEstablished'],
+  ])
+  const [access, ...skipped] = body.steps
+  t.match(access!.message, /workgroup "no_such_wg" does not exist/)
+  t.match(access!.errorLog, /^InvalidRequestException: /)
+  t.same(access!.diagnosis, { title: 'Failed to connect to athena, please validate the credentials', remediation: access!.message }, "the definition's errorMessage, then what to do")
+  t.match(access!.executedCommand, /SELECT 1$/)
+  t.ok(Number.isInteger(access!.durationMs) && access!.durationMs! >= 0, 'durationMs')
+  for (const s of skipped) {
+    t.match(s.message, /^Skipped: not run because CheckAccess failed/, `${s.name}: the reason, in words too`)
+    t.notOk(s.errorLog ?? s.durationMs ?? s.executedCommand, `${s.name}: nothing ran`)
+  }
   t.equal(h.aws.count('glue:GetDatabases'), 0)
+  t.equal(h.aws.count('glue:GetTables'), 0)
+  assertValid(t, body)
+})
+
+t.test("a passing run fills the current step fields: status, resultSummary, executedCommand, durationMs", async (t) => {
+  const h = await startHarness(t)
+  const { body } = await post(h, athenaConnection(h.aws))
+  t.equal(body.status, 'Successful')
+  t.same(body.steps.map((s) => [s.status, s.executedCommand?.replace(/^\/\*.*\*\/ /, '')]), [
+    ['Passed', 'SELECT 1'],
+    ['Passed', 'glue:GetDatabases'],
+    ['Passed', 'glue:GetTables'],
+    ['Passed', 'glue:GetTables'],
+  ])
+  for (const s of body.steps) {
+    t.ok(s.resultSummary && s.resultSummary === s.message, `${s.name}: resultSummary (and message, for older readers)`)
+    t.ok(Number.isInteger(s.durationMs) && s.durationMs! >= 0, `${s.name}: durationMs`)
+    t.notOk(s.errorLog ?? s.diagnosis ?? s.skipReason, `${s.name}: no failure fields`)
+  }
+  t.match(body.steps[0]!.resultSummary, /SELECT 1 succeeded in workgroup primary/)
   assertValid(t, body)
 })
 

@@ -14,7 +14,8 @@
  *    (cursor paging) and `DELETE /api/v1/tables/<id>` / `DELETE /api/v1/tables/name/<fqn>` (soft delete);
  *  - automation workflows: `GET /api/v1/automations/workflows/name/<name>` and
  *    `PATCH /api/v1/automations/workflows/<id>` (JSON Patch add/replace, application/json-patch+json; a
- *    `/response` value must be a valid TestConnectionResult), every PATCH body kept in order.
+ *    `/response` value must be a valid TestConnectionResult of the server's generation, `testConnectionSchema`),
+ *    every PATCH body kept in order.
  *
  * Faults on demand: `unauthorized` (every authenticated call 401), `deleteStaleMissing` (the endpoint 404s,
  * as on servers before 2.0), `failNext({status, times, retryAfter?})` (429 / 5xx for the next matching
@@ -25,6 +26,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { appendFqn, quoteFqnPart } from '../../src/openmetadata/fqn.js'
 import { validateOm } from './om-spec.js'
+import { validateTestConnectionResult } from './test-connection-spec.js'
 
 export const FAKE_OM_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.fake-ingestion-bot-jwt.c2lnbmF0dXJl'
 export const FAKE_OM_VERSION = '1.9.4'
@@ -151,7 +153,18 @@ interface TapLike {
   teardown(fn: () => unknown): void
 }
 
-export async function startFakeOm(t?: TapLike, opts: { token?: string } = {}): Promise<FakeOm> {
+export interface FakeOmOptions {
+  token?: string
+  /** What /v1/system/version reports (default FAKE_OM_VERSION). */
+  version?: string
+  /**
+   * The TestConnectionResult a PATCHed `/response` is checked against: `legacy` (default) is the vendored file, as
+   * servers before upstream PR #28793 have it; `current` adds that PR's step fields (test-connection-spec.ts).
+   */
+  testConnectionSchema?: 'legacy' | 'current'
+}
+
+export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promise<FakeOm> {
   const token = opts.token ?? FAKE_OM_TOKEN
   const entities = new Map<string, StoredEntity>()
   const faults: Fault[] = []
@@ -202,7 +215,7 @@ export async function startFakeOm(t?: TapLike, opts: { token?: string } = {}): P
   async function handle(method: string, path: string, query: URLSearchParams, headers: IncomingMessage['headers'], body: unknown): Promise<[number, unknown]> {
     if (!path.startsWith('/api/v1/')) throw new HttpError(404, `HTTP 404 Not Found`)
     const rest = path.slice('/api/v1/'.length)
-    if (method === 'GET' && rest === 'system/version') return [200, { version: FAKE_OM_VERSION, revision: 'f4ke', timestamp: 1767225600000 }]
+    if (method === 'GET' && rest === 'system/version') return [200, { version: opts.version ?? FAKE_OM_VERSION, revision: 'f4ke', timestamp: 1767225600000 }]
 
     const auth = headers.authorization
     if (!auth) throw new HttpError(401, 'Not Authorized! Token not present')
@@ -329,7 +342,7 @@ export async function startFakeOm(t?: TapLike, opts: { token?: string } = {}): P
         throw new HttpError(415, 'HTTP 415 Unsupported Media Type')
       }
       om.patches.push({ id: wfById[1]!, body })
-      applyPatch(wf, body)
+      applyPatch(wf, body, opts.testConnectionSchema ?? 'legacy')
       return [200, wf]
     }
     throw new HttpError(404, `HTTP 404 Not Found`)
@@ -388,13 +401,13 @@ export async function startFakeOm(t?: TapLike, opts: { token?: string } = {}): P
 }
 
 /** JSON Patch (RFC 6902) add/replace, which is all the runner sends; the `/response` value is checked. */
-function applyPatch(doc: Record<string, any>, ops: unknown): void {
+function applyPatch(doc: Record<string, any>, ops: unknown, resultShape: 'legacy' | 'current'): void {
   if (!Array.isArray(ops)) throw new HttpError(400, 'A JSON Patch must be an array of operations')
   for (const op of ops as Array<{ op?: string; path?: string; value?: unknown }>) {
     if (op.op !== 'add' && op.op !== 'replace') throw new HttpError(400, `Unsupported JSON Patch operation ${op.op}`)
     if (typeof op.path !== 'string' || !op.path.startsWith('/')) throw new HttpError(400, `Invalid JSON Patch path ${op.path}`)
     if (op.path === '/response') {
-      const v = validateOm('entity/services/connections/testConnectionResult.json', op.value)
+      const v = validateTestConnectionResult(resultShape, op.value)
       if (!v.valid) throw new HttpError(400, `[response ${v.errors}]`)
     }
     if (op.path === '/status' && !['Pending', 'Successful', 'Failed', 'Running'].includes(op.value as string)) {

@@ -187,11 +187,13 @@ t.test('classificationsOf: one classification per key in use, one tag per value 
 
 t.test('LF-tags OpenMetadata cannot name are left out and reported', async (t) => {
   const odd = buildLfTagIndex({
-    databases: [{ Database: { Name: 'sales' }, LFTags: [pair('domain', 'sales'), pair('code', 'a::b'), pair('empty', '')] }],
+    databases: [{ Database: { Name: 'sales' }, LFTags: [pair('domain', 'sales'), pair('code', 'a::b'), pair('empty', ''), pair('blank', '   '), pair('  ', 'x')] }],
   })
   t.same(schemaTags(odd, 'sales'), [label('domain.sales')])
   t.same(classificationsOf(odd).map((c) => c.classification.name), ['domain'])
   t.same(unusableLfTags(odd), [
+    'LF-tag "  =x" is not ingested: its key is blank',
+    'LF-tag "blank=   " is not ingested: its value is blank',
     'LF-tag "code=a::b" is not ingested: its value cannot be a tag name: the name contains \'::\', which OpenMetadata names forbid',
     'LF-tag "empty=" is not ingested: its value cannot be a tag name: the name is empty',
   ])
