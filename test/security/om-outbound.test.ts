@@ -82,6 +82,8 @@ t.test('§3 a 307 on writes (PUT, PATCH) is not followed: no body reaches the ot
   const outsider = await startOutsider(t)
   const om = await startHostileOm(t, (req, res) => {
     if (answerServerCheck(req, res)) return
+    // run_automation reads its workflow before it runs: the server knows it (the posted id is kept).
+    if (req.method === 'GET' && (req.url ?? '').includes('/automations/workflows/name/')) return json(res, 200, { name: 'known' })
     if (req.method === 'GET') return json(res, 404, { code: 404, message: 'not found' })
     res.writeHead(307, { location: `http://localhost:${outsider.port}/collect`, 'content-length': '0' })
     res.end()
@@ -99,9 +101,11 @@ t.test('§3 a 307 on writes (PUT, PATCH) is not followed: no body reaches the ot
 
   const wf = workflowBody(h.aws, `${om.origin}/api`)
   const auto = await h.app.inject({ method: 'POST', url: `${AUTOMATION.prefix}/run_automation`, headers: { authorization: BASIC }, payload: wf })
-  t.equal(auto.statusCode, 200, auto.body)
+  // A result that cannot be stored is an error the server shows (issue 11 §3), naming only the redirect's host.
+  t.equal(auto.statusCode, 502, auto.body)
   t.ok(om.requests.some((r) => r.method === 'PATCH'), 'the step results were PATCHed to the OpenMetadata host')
-  t.match(h.logs(), new RegExp(`PATCH 127\\.0\\.0\\.1:${om.port}…/v1/automations/workflows/${wf.id} answered HTTP 307, a redirect to localhost:${outsider.port}`))
+  t.match(auto.json().message, new RegExp(`PATCH .*/v1/automations/workflows/${wf.id}.*answered HTTP 307, a redirect to localhost:${outsider.port}`))
+  t.notOk(/collect|OUTSIDE/.test(auto.json().message))
 
   t.equal(outsider.requests.length, 0, 'no PUT or PATCH body reached the host outside the allowlist')
 })
@@ -194,7 +198,8 @@ t.test('§3 a 500 (or 401) with a 10 kB body: at most 200 characters of it are e
 
     const auto = await h.app.inject({ method: 'POST', url: `${AUTOMATION.prefix}/run_automation`, headers: { authorization: BASIC }, payload: workflowBody(h.aws, base) })
     t.equal(auto.statusCode, 502)
-    t.match(auto.json().message, /rejected body\/openMetadataServerConnection\/securityConfig\/jwtToken \(HTTP 401/)
+    // run_automation checks the server first, as the ingest does: the same authenticated call fails the same way.
+    t.match(auto.json().message, /answered HTTP 500 to an authenticated call/)
     const echoedAuto = longestRun(auto.json().message, ch)
     t.ok(echoedAuto > 0 && echoedAuto <= 200, `run_automation echoes ${echoedAuto} characters of the body`)
   }
@@ -204,10 +209,10 @@ t.test('§5 a hostPort with a path or a query: every message names the host only
   const PATH_SECRET = 'path-secret-7c1d'
   const om = await startHostileOm(t, (req, res) => json(res, 404, { code: 404, message: 'HTTP 404 Not Found' }))
   const h = await setup(t)
-  // run_automation goes on (and answers 200) when the server does not know the workflow: its PATCH failures are logged.
+  // run_automation checks the server before it runs, as the ingest does: the same failures, the same host-only messages.
   const cases = [
     { hostPort: `http://127.0.0.1:9/${PATH_SECRET}/api`, ingest: 502, auto: 502, message: /not reachable/, host: '127.0.0.1:9' },
-    { hostPort: `${om.origin}/${PATH_SECRET}/api`, ingest: 502, auto: 200, message: /answered HTTP 404/, host: `127.0.0.1:${om.port}` },
+    { hostPort: `${om.origin}/${PATH_SECRET}/api`, ingest: 502, auto: 502, message: /answered HTTP 404/, host: `127.0.0.1:${om.port}` },
     { hostPort: `${om.origin}/api?token=query-secret-19af`, ingest: 400, auto: 400, message: /hostPort must not have a query or fragment/ },
   ]
   for (const c of cases) {
