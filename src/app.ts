@@ -26,6 +26,8 @@ declare module 'fastify' {
     shutdown: ShutdownControl
     /** Slots of MAX_CONCURRENT_INGESTS (src/security/concurrency-gate.ts). */
     ingestGate: ConcurrencyGate
+    /** Slots of MAX_CONCURRENT_TEST_CONNECTIONS: /v1/test-connection and run_automation. */
+    testConnectionGate: ConcurrencyGate
   }
 }
 
@@ -74,8 +76,10 @@ export async function buildApp(options: BuildAppOptions = {}) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  // Load shedding, rate limit, bearer token, concurrency gate, JSON/UTF-8 parsing, outbound guard.
-  app.decorate('ingestGate', await installHardening(app, config, options.resolve))
+  // Load shedding, rate limit, credentials, concurrency gates, JSON/UTF-8 parsing, outbound guard.
+  const gates = await installHardening(app, config, options.resolve)
+  app.decorate('ingestGate', gates.ingest)
+  app.decorate('testConnectionGate', gates.testConnection)
 
   await app.register(swagger, { openapi: openApiInfo })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -95,7 +99,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
     void reply.status(status).send({ statusCode: status, error: httpReason(status), message })
   })
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method} ${request.url} not found` })
+    const path = boundedMessage(pathOfTarget(request.url), 200)
+    void reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method} ${path} not found` })
   })
 
   await app.register(health)
@@ -105,6 +110,14 @@ export async function buildApp(options: BuildAppOptions = {}) {
   await app.register(automationRoute)
   await app.register(queryLogRoute)
   return app
+}
+
+/**
+ * The path of a request target, to name in a message: no query or fragment (`?token=…` can be a secret)
+ * and, for an absolute-form target, no scheme or authority (`http://user:password@host/…`).
+ */
+export function pathOfTarget(target: string): string {
+  return target.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0] ?? ''
 }
 
 function serverTimeouts(requestTimeoutMs: number) {
