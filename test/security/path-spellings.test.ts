@@ -1,10 +1,11 @@
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import t, { type Test } from 'tap'
 import { athenaConnection, startHarness, TEST_SECRETS, type Harness } from '../support/harness.js'
 import { validateOm } from '../support/om-spec.js'
 import { pathSpellings, type Spelling } from '../support/path-spellings.js'
 import { rawRequest, type RawResponse } from '../support/raw-http.js'
 import { invalidRecords, parseNdjson } from '../support/records.js'
+import { sleep, until } from '../support/wait.js'
 import { invalidQueryLogRecords, parseNdjson as parseQueryLog } from '../querylog/support.js'
 
 // Issue 10 §1: a policy decided on the raw request target let `/%761/test-connection`,
@@ -179,3 +180,52 @@ t.test('every spelling of the Basic-auth automation routes: 401 without the pass
   }
   t.equal(h.aws.count(), 0)
 })
+
+t.test('load shedding applies to every spelling of a /v1 route; /health is exempt by its route, whatever the spelling', async (t) => {
+  // A heap "limit" of 1 byte: under pressure from the first sample on.
+  const h = await startHarness(t, { config: { authTokens: [TEST_SECRETS.bearer], maxHeapUsedBytes: 1, loadSampleIntervalMs: 50, retryAfterSeconds: 7 } })
+  const port = await listening(h)
+  await sleep(200) // a few samples
+  for (const route of Object.keys(V1_ROUTES)) {
+    for (const s of pathSpellings(route, port)) {
+      const res = await rawRequest(port, { method: 'POST', target: s.target, json: {}, headers: { authorization: BEARER } })
+      t.equal(res.status, 503, `${route} as ${s.label}: shed`)
+      t.equal(res.headers['retry-after'], '7')
+    }
+  }
+  for (const s of pathSpellings('/health', port)) {
+    const res = await rawRequest(port, { method: 'GET', target: s.target })
+    // An unknown spelling matches no route: it gets the strictest policy, shedding included.
+    t.equal(res.status, s.reaches ? 200 : 503, `GET ${s.target} (${s.label})`)
+    if (s.reaches) t.match(JSON.parse(res.body), { status: 'healthy' })
+  }
+  t.equal(h.aws.count(), 0)
+})
+
+t.test('the concurrency gates hold for every spelling that reaches a gated route', async (t) => {
+  const h = await startHarness(t, { config: { authTokens: [TEST_SECRETS.bearer], maxConcurrentIngests: 1, maxConcurrentTestConnections: 1 } })
+  const port = await listening(h)
+  // A request whose body never arrives holds its slot (taken before the body is read) until its socket closes.
+  const holders = [await holdSlot(port, '/v1/ingest'), await holdSlot(port, '/v1/test-connection')]
+  await until(() => h.app.ingestGate.inUse === 1 && h.app.testConnectionGate.inUse === 1, 'both slots to be held')
+  for (const route of Object.keys(V1_ROUTES)) {
+    const variable = route === '/v1/test-connection' ? 'MAX_CONCURRENT_TEST_CONNECTIONS' : 'MAX_CONCURRENT_INGESTS'
+    for (const s of pathSpellings(route, port).filter((x) => x.reaches)) {
+      const res = await rawRequest(port, { method: 'POST', target: s.target, json: V1_ROUTES[route]!.valid(h), headers: { authorization: BEARER } })
+      t.equal(res.status, 503, `${route} as ${s.label}: gated`)
+      t.match(JSON.parse(res.body).message, new RegExp(`\\(${variable}\\); retry after`), `${route} as ${s.label}`)
+    }
+  }
+  for (const socket of holders) socket.destroy()
+  await until(() => h.app.ingestGate.inUse === 0 && h.app.testConnectionGate.inUse === 0, 'the slots to come back')
+  t.equal(h.aws.count(), 0)
+
+})
+
+async function holdSlot(port: number, target: string): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1')
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.on('error', () => {})
+  socket.write(`POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${BEARER}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"serviceName":`)
+  return socket
+}
