@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Writable } from 'node:stream'
-import Fastify, { type FastifyError } from 'fastify'
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -67,6 +67,14 @@ export async function buildApp(options: BuildAppOptions = {}) {
     connectionTimeout: config.connectionTimeoutMs,
     // A hop count n trusts the n nearest proxies (Fastify's types do not list the number form).
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
+    // A target the router cannot decode (bad percent-encoding) matches no route and reaches no handler.
+    // Fastify's own answer would quote the whole target, query (?token=…) included.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+      const path = boundedMessage(pathOfTarget(request.url), 200)
+      // Fastify types this reply with the route generics of no route in particular.
+      void (reply as FastifyReply).status(status).send({ statusCode: status, error: httpReason(status), message: `Request path ${path} is not valid: check its percent-encoding` })
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('serviceConfig', config)

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { pathOfTarget } from '../../src/app.js'
 import { startHarness, TEST_SECRETS } from '../support/harness.js'
+import { rawRequest } from '../support/raw-http.js'
 
 // Issue 10 §5: the 404 message echoed the request's query string, which can hold a secret.
 
@@ -21,6 +23,25 @@ t.test('a 404 names the method and path, never the query, and stays short', asyn
   t.equal(long.statusCode, 404)
   t.ok(long.json().message.length < 300, `a long path is cut (${long.json().message.length} characters)`)
   t.match(long.json().message, /^Route GET \/x+…\[\d+ characters left out\]…x+ not found$/)
+})
+
+t.test('a path the router cannot decode: 400 naming the path only, reaching no handler', async (t) => {
+  const h = await startHarness(t, { config: { authTokens: [TEST_SECRETS.bearer] } })
+  await h.app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (h.app.server.address() as AddressInfo).port
+  for (const [target, path] of [
+    [`/v1/%zz?token=${TEST_SECRETS.bearer}`, '/v1/%zz'],
+    ['/%76%31/ingest%E0%A4%A?awsSecretAccessKey=x', '/%76%31/ingest%E0%A4%A'],
+    [`http://user:${TEST_SECRETS.bearer}@evil.example/v1/ingest%`, '/v1/ingest%'],
+  ] as const) {
+    for (const headers of [{}, { authorization: `Bearer ${TEST_SECRETS.bearer}` }]) {
+      const res = await rawRequest(port, { method: 'POST', target, json: {}, headers })
+      t.equal(res.status, 400, target)
+      t.same(JSON.parse(res.body), { statusCode: 400, error: 'Bad Request', message: `Request path ${path} is not valid: check its percent-encoding` }, target)
+      t.notMatch(res.body, new RegExp(`${TEST_SECRETS.bearer}|awsSecretAccessKey`), 'nothing of the query or credentials')
+    }
+  }
+  t.equal(h.aws.count(), 0)
 })
 
 t.test('pathOfTarget: origin form and absolute form, without query, fragment, scheme or credentials', async (t) => {
