@@ -14,6 +14,7 @@ import queryLogRoute from '../routes/query-log.js'
 import { loadConfig, type ServiceConfig } from './config.js'
 import { loggerOptions } from './logging.js'
 import { openApiInfo } from './openapi-info.js'
+import { pathOfTarget } from './request-target.js'
 import type { ConcurrencyGate } from './security/concurrency-gate.js'
 import type { Resolver } from './security/endpoint-guard.js'
 import { boundedMessage, clientErrorMessage, installHardening } from './security/hardening.js'
@@ -118,14 +119,6 @@ export async function buildApp(options: BuildAppOptions = {}) {
   await app.register(automationRoute)
   await app.register(queryLogRoute)
   return app
-}
-
-/**
- * The path of a request target, to name in a message: no query or fragment (`?token=…` can be a secret)
- * and, for an absolute-form target, no scheme or authority (`http://user:password@host/…`).
- */
-export function pathOfTarget(target: string): string {
-  return target.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0] ?? ''
 }
 
 function serverTimeouts(requestTimeoutMs: number) {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { pathOfTarget } from '../../src/app.js'
+import { pathOfTarget } from '../../src/request-target.js'
 import { startHarness, TEST_SECRETS } from '../support/harness.js'
 import { rawRequest } from '../support/raw-http.js'
 
@@ -23,6 +23,8 @@ t.test('a 404 names the method and path, never the query, and stays short', asyn
   t.equal(long.statusCode, 404)
   t.ok(long.json().message.length < 300, `a long path is cut (${long.json().message.length} characters)`)
   t.match(long.json().message, /^Route GET \/x+…\[\d+ characters left out\]…x+ not found$/)
+  t.match(h.logs(), /"req":\{"method":"GET","url":"\/nope"/, 'the request is logged by its path')
+  t.notMatch(h.logs(), new RegExp(`${TEST_SECRETS.bearer}|tEsTsEcReT`), 'and the query is not logged')
 })
 
 t.test('a path the router cannot decode: 400 naming the path only, reaching no handler', async (t) => {
@@ -34,7 +36,7 @@ t.test('a path the router cannot decode: 400 naming the path only, reaching no h
     ['/%76%31/ingest%E0%A4%A?awsSecretAccessKey=x', '/%76%31/ingest%E0%A4%A'],
     [`http://user:${TEST_SECRETS.bearer}@evil.example/v1/ingest%`, '/v1/ingest%'],
   ] as const) {
-    for (const headers of [{}, { authorization: `Bearer ${TEST_SECRETS.bearer}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${TEST_SECRETS.bearer}` }] as Array<Record<string, string>>) {
       const res = await rawRequest(port, { method: 'POST', target, json: {}, headers })
       t.equal(res.status, 400, target)
       t.same(JSON.parse(res.body), { statusCode: 400, error: 'Bad Request', message: `Request path ${path} is not valid: check its percent-encoding` }, target)
