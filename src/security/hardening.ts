@@ -63,8 +63,6 @@ type AnyFastify = FastifyInstance<any, any, any, any, any>
 export async function installHardening(app: AnyFastify, config: ServiceConfig, resolve?: Resolver): Promise<Gates> {
   const retryAfter = String(config.retryAfterSeconds)
 
-  // Every route gets its policy from the URL it is registered with; the hooks below read it back
-  // from the matched route (request.routeOptions.config), so no spelling of a path changes it.
   const gates: Gates = {
     ingest: new ConcurrencyGate(config.maxConcurrentIngests),
     testConnection: new ConcurrencyGate(config.maxConcurrentTestConnections),
@@ -75,6 +73,8 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
     testConnection: gateHook(gates.testConnection, retryAfter, (max) =>
       `Too many test connections running: at most ${max} test connections (POST /v1/test-connection and run_automation) run at once (MAX_CONCURRENT_TEST_CONNECTIONS); retry after ${retryAfter} s`, 'TOO_MANY_TEST_CONNECTIONS'),
   }
+  // Every route gets its policy from the URL it is registered with; the hooks below read it back
+  // from the matched route (request.routeOptions.config), so no spelling of a path changes it.
   app.addHook('onRoute', (route) => {
     const policy = routePolicy(route.url, config.automation.prefix)
     route.config = { ...route.config, policy }
