@@ -1,8 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AutomationTriggered, AutomationWorkflow, PipelineServiceHealth } from '../schemas/automation.js'
 import { ErrorResponse } from '../schemas/responses.js'
-import { basicAccepted } from '../src/automation/basic-auth.js'
 import { runAutomationWorkflow } from '../src/automation/runner.js'
 
 /**
@@ -10,7 +9,8 @@ import { runAutomationWorkflow } from '../src/automation/runner.js'
  * uses for test connections, under AUTOMATION_PREFIX (default /api/v1/openmetadata, one of the paths
  * OpenMetadata's AirflowRESTClient probes): `GET health`, `GET health-auth` (its version detection) and
  * `POST run_automation`. Basic auth with AUTOMATION_USERNAME / AUTOMATION_PASSWORD (OpenMetadata's
- * AIRFLOW_USERNAME / AIRFLOW_PASSWORD); without them every route answers 503.
+ * AIRFLOW_USERNAME / AIRFLOW_PASSWORD) on every route but `health`, checked (and failures limited) by
+ * the route policy of src/security/hardening.ts; without them every route answers 503.
  */
 const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
   const settings = app.serviceConfig.automation
@@ -18,7 +18,7 @@ const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
   const health = { status: 'healthy' as const, version: settings.reportedVersion }
   const errors = { 401: ErrorResponse, 503: ErrorResponse }
 
-  const gate = (requireAuth: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const enabled = async (_request: unknown, reply: FastifyReply) => {
     if (!username || !password) {
       return reply.status(503).send({
         statusCode: 503,
@@ -26,17 +26,13 @@ const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
         message: 'The automation API is disabled: set AUTOMATION_USERNAME and AUTOMATION_PASSWORD to enable it',
       })
     }
-    if (requireAuth && !basicAccepted(request.headers.authorization, username, password)) {
-      reply.header('www-authenticate', 'Basic realm="openmetadata-automation", charset="UTF-8"')
-      return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid Basic credentials for the automation API' })
-    }
   }
 
   app.get(
     `${prefix}/health`,
     {
       schema: { tags: ['automation'], summary: 'Pipeline-service health (no auth), as the managed APIs answer it', response: { 200: PipelineServiceHealth, 503: ErrorResponse } },
-      onRequest: gate(false),
+      onRequest: enabled,
     },
     async () => health,
   )
@@ -49,7 +45,7 @@ const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Pipeline-service health behind Basic auth (OpenMetadata detects the API with it)',
         response: { 200: PipelineServiceHealth, ...errors },
       },
-      onRequest: gate(true),
+      onRequest: enabled,
     },
     async () => health,
   )
@@ -69,7 +65,7 @@ const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
         body: AutomationWorkflow,
         response: { 200: AutomationTriggered, 400: ErrorResponse, 502: ErrorResponse, 504: ErrorResponse, ...errors },
       },
-      onRequest: gate(true),
+      onRequest: enabled,
     },
     async (request) => {
       return runAutomationWorkflow(request.body, {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Writable } from 'node:stream'
-import Fastify, { type FastifyError } from 'fastify'
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -14,6 +14,7 @@ import queryLogRoute from '../routes/query-log.js'
 import { loadConfig, type ServiceConfig } from './config.js'
 import { loggerOptions } from './logging.js'
 import { openApiInfo } from './openapi-info.js'
+import { pathOfTarget } from './request-target.js'
 import type { ConcurrencyGate } from './security/concurrency-gate.js'
 import type { Resolver } from './security/endpoint-guard.js'
 import { boundedMessage, clientErrorMessage, installHardening } from './security/hardening.js'
@@ -27,6 +28,8 @@ declare module 'fastify' {
     shutdown: ShutdownControl
     /** Slots of MAX_CONCURRENT_INGESTS (src/security/concurrency-gate.ts). */
     ingestGate: ConcurrencyGate
+    /** Slots of MAX_CONCURRENT_TEST_CONNECTIONS: /v1/test-connection and run_automation. */
+    testConnectionGate: ConcurrencyGate
   }
 }
 
@@ -69,6 +72,14 @@ export async function buildApp(options: BuildAppOptions = {}) {
     connectionTimeout: config.connectionTimeoutMs,
     // A hop count n trusts the n nearest proxies (Fastify's types do not list the number form).
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
+    // A target the router cannot decode (bad percent-encoding) matches no route and reaches no handler.
+    // Fastify's own answer would quote the whole target, query (?token=…) included.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+      const path = boundedMessage(pathOfTarget(request.url), 200)
+      // Fastify types this reply with the route generics of no route in particular.
+      void (reply as FastifyReply).status(status).send({ statusCode: status, error: httpReason(status), message: `Request path ${path} is not valid: check its percent-encoding` })
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('serviceConfig', config)
@@ -78,8 +89,10 @@ export async function buildApp(options: BuildAppOptions = {}) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  // Load shedding, rate limit, bearer token, concurrency gate, JSON/UTF-8 parsing, outbound guard.
-  app.decorate('ingestGate', await installHardening(app, config, options.resolve))
+  // Load shedding, rate limit, credentials, concurrency gates, JSON/UTF-8 parsing, outbound guard.
+  const gates = await installHardening(app, config, options.resolve)
+  app.decorate('ingestGate', gates.ingest)
+  app.decorate('testConnectionGate', gates.testConnection)
 
   await app.register(swagger, { openapi: openApiInfo })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -99,7 +112,8 @@ export async function buildApp(options: BuildAppOptions = {}) {
     void reply.status(status).send({ statusCode: status, error: httpReason(status), message })
   })
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method} ${request.url} not found` })
+    const path = boundedMessage(pathOfTarget(request.url), 200)
+    void reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method} ${path} not found` })
   })
 
   await app.register(health)

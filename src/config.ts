@@ -38,11 +38,18 @@ export interface ServiceConfig {
   endpointAllowlist: HostPattern[]
   /** Largest accepted request body. */
   bodyLimitBytes: number
-  /** Requests per client (IP) per window on /v1/*; 0 disables rate limiting. */
+  /** Requests per client (IP) per window on /v1/* (and unknown paths); 0 disables rate limiting. */
   rateLimitMax: number
   rateLimitWindowMs: number
+  /**
+   * Failed authentications per client (IP) per rate-limit window on every route that takes credentials
+   * (bearer or the automation API's Basic password); past it 429 until the window ends. 0: no limit.
+   */
+  authFailureLimit: number
   /** Ingests and database listings running at once; over it a request gets 503 + Retry-After. 0: no limit. */
   maxConcurrentIngests: number
+  /** Test connections (each runs a paid Athena query) running at once, /v1/test-connection and run_automation together. 0: no limit. */
+  maxConcurrentTestConnections: number
   /** Time to receive a whole request (headers and body) before the server answers 408; 0: none. */
   requestTimeoutMs: number
   /** Idle time after which a socket is closed (no byte either way); 0: none. */
@@ -132,7 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     bodyLimitBytes: intFromEnv(env, 'BODY_LIMIT_BYTES', 1_048_576, 1),
     rateLimitMax: intFromEnv(env, 'RATE_LIMIT_MAX', 120),
     rateLimitWindowMs: intFromEnv(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1),
+    authFailureLimit: intFromEnv(env, 'AUTH_FAILURE_LIMIT', 10),
     maxConcurrentIngests: intFromEnv(env, 'MAX_CONCURRENT_INGESTS', 4),
+    maxConcurrentTestConnections: intFromEnv(env, 'MAX_CONCURRENT_TEST_CONNECTIONS', 4),
     requestTimeoutMs: intFromEnv(env, 'REQUEST_TIMEOUT_MS', 30_000),
     connectionTimeoutMs: intFromEnv(env, 'CONNECTION_TIMEOUT_MS', 300_000),
     maxEventLoopDelayMs: intFromEnv(env, 'MAX_EVENT_LOOP_DELAY_MS', 1_000),

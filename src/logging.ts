@@ -1,4 +1,5 @@
 import type { Logger, LoggerOptions } from 'pino'
+import { pathOfTarget } from './request-target.js'
 
 /**
  * Paths pino censors. Bodies are not logged, but an error or a debug line may carry a connection:
@@ -19,6 +20,17 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // Fastify's own request serializer logs the whole target, query (?token=…) included: the path only.
+    // (Fastify merges a logger instance's serializers over its own.)
+    serializers: {
+      req: (req: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method,
+        url: pathOfTarget(req.url ?? ''),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
   }
 }
 

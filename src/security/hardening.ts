@@ -1,32 +1,43 @@
 /**
  * The service's protections, installed on the root Fastify instance by buildApp (before the routes, so
- * route files need nothing): in request order —
- *   onRequest  load shedding (503 + Retry-After) → rate limit on /v1/* (429) → bearer token (401)
- *              → [route level, /v1/ingest and /v1/databases] concurrency gate (503 + Retry-After)
+ * route files need nothing). Each is decided by the route the router matched (its RoutePolicy, set on
+ * the route's config when it is registered: src/security/route-policy.ts), never by the raw request
+ * target — `/%761/ingest` or `POST http://x/v1/ingest` matches /v1/ingest and gets exactly its policy.
+ * In request order —
+ *   onRequest  load shedding (503 + Retry-After) → rate limit (429) → credentials: bearer token or the
+ *              automation API's Basic password, failed attempts limited per client (401, 429)
+ *              → [route level] concurrency gate of ingests / test connections (503 + Retry-After)
  *   parsing    JSON only, UTF-8 only, body size limit (413), prototype poisoning refused (400)
  *   preHandler connection target guard: awsConfig.endPointURL / awsRegion (400), before any AWS call.
+ *   onSend     cache-control: no-store where the policy says so.
  * Load shedding runs first so that an overloaded service spends nothing on a request it drops; the rate
  * limit runs before authentication so that token guessing is rate limited too.
  */
 import { isUtf8 } from 'node:buffer'
-import type { FastifyError, FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import { bearerAccepted } from '../auth.js'
+import { basicAccepted } from '../automation/basic-auth.js'
 import type { ServiceConfig } from '../config.js'
 import { ConcurrencyGate } from './concurrency-gate.js'
 import { checkConnectionTargets } from './connection-guard.js'
 import type { Resolver } from './endpoint-guard.js'
 import { illFormedStringAt } from './well-formed.js'
+import { routePolicy, UNMATCHED_POLICY, type RoutePolicy } from './route-policy.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set for every route when it is registered (installHardening's onRoute hook); route files never set it. */
+    policy?: RoutePolicy
+  }
+}
 
 /**
  * Deepest nesting a JSON body may have. OpenMetadata's connection and workflow objects nest a few levels;
  * a body nested thousands deep is an attack on every recursive function downstream (clones, serializers).
  */
 export const MAX_BODY_DEPTH = 64
-
-/** Routes whose requests hold a slot of the concurrency gate for as long as they run. */
-export const GATED_ROUTES = ['/v1/ingest', '/v1/databases', '/v1/query-log']
 
 /** An error the error handler renders with its status and message. */
 export function httpError(statusCode: number, message: string, code?: string): FastifyError {
@@ -36,16 +47,44 @@ export function httpError(statusCode: number, message: string, code?: string): F
   return err
 }
 
-const isV1 = (request: FastifyRequest) => request.url.startsWith('/v1/')
+/** The policy of the route this request matched; a request that matched none gets the strictest. */
+const policyOf = (request: FastifyRequest): RoutePolicy => request.routeOptions.config.policy ?? UNMATCHED_POLICY
+
+/** The concurrency gates installHardening creates; buildApp decorates the instance with them. */
+export interface Gates {
+  /** MAX_CONCURRENT_INGESTS: /v1/ingest, /v1/databases, /v1/query-log. */
+  ingest: ConcurrencyGate
+  /** MAX_CONCURRENT_TEST_CONNECTIONS: /v1/test-connection and the automation API's run_automation. */
+  testConnection: ConcurrencyGate
+}
 
 // buildApp's instance has a pino logger and the TypeBox provider: accept any instance.
 type AnyFastify = FastifyInstance<any, any, any, any, any>
 
-export async function installHardening(app: AnyFastify, config: ServiceConfig, resolve?: Resolver): Promise<ConcurrencyGate> {
+export async function installHardening(app: AnyFastify, config: ServiceConfig, resolve?: Resolver): Promise<Gates> {
   const retryAfter = String(config.retryAfterSeconds)
 
-  // Load shedding. /health is exempt: a liveness probe failing under load would get a busy (but
-  // working) instance restarted, which only moves its load elsewhere.
+  const gates: Gates = {
+    ingest: new ConcurrencyGate(config.maxConcurrentIngests),
+    testConnection: new ConcurrencyGate(config.maxConcurrentTestConnections),
+  }
+  const gateHooks = {
+    ingest: gateHook(gates.ingest, retryAfter, (max) =>
+      `Too many ingests running: at most ${max} ingests and database listings run at once (MAX_CONCURRENT_INGESTS); retry after ${retryAfter} s`, 'TOO_MANY_INGESTS'),
+    testConnection: gateHook(gates.testConnection, retryAfter, (max) =>
+      `Too many test connections running: at most ${max} test connections (POST /v1/test-connection and run_automation) run at once (MAX_CONCURRENT_TEST_CONNECTIONS); retry after ${retryAfter} s`, 'TOO_MANY_TEST_CONNECTIONS'),
+  }
+  // Every route gets its policy from the URL it is registered with; the hooks below read it back
+  // from the matched route (request.routeOptions.config), so no spelling of a path changes it.
+  app.addHook('onRoute', (route) => {
+    const policy = routePolicy(route.url, config.automation.prefix)
+    route.config = { ...route.config, policy }
+    if (!policy.gate) return
+    const existing = route.onRequest
+    route.onRequest = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), gateHooks[policy.gate]]
+  })
+
+  // Load shedding, except where the route's policy exempts it (/health).
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelayMs,
     maxEventLoopUtilization: config.maxEventLoopUtilization,
@@ -53,7 +92,7 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
     maxRssBytes: config.maxRssBytes,
     sampleInterval: config.loadSampleIntervalMs,
     pressureHandler: (request, reply, type, value) => {
-      if (request.url.split('?')[0] === '/health') return undefined
+      if (!policyOf(request).shed) return undefined
       request.log.warn({ type, value }, 'load shedding')
       void reply.header('retry-after', retryAfter)
       // A rejected promise is how the plugin passes an error on to the error handler.
@@ -61,12 +100,13 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
     },
   })
 
-  if (config.rateLimitMax > 0) {
+  let failures: FailureLimiter | undefined
+  if (config.rateLimitMax > 0 || config.authFailureLimit > 0) {
     await app.register(rateLimit, {
       global: false, // installed below as a global onRequest hook, so it runs before authentication
       max: config.rateLimitMax,
       timeWindow: config.rateLimitWindowMs,
-      allowList: (request) => !isV1(request),
+      allowList: (request) => !policyOf(request).rateLimited,
       errorResponseBuilder: (_request, ctx) =>
         httpError(
           ctx.statusCode,
@@ -74,39 +114,29 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
           'RATE_LIMITED',
         ),
     })
-    app.addHook('onRequest', app.rateLimit())
-  }
-
-  if (config.authTokens.length > 0) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (!isV1(request)) return
-      if (!bearerAccepted(request.headers.authorization, config.authTokens)) {
-        // Same answer whether the header is missing, malformed or wrong.
-        void reply.header('www-authenticate', 'Bearer')
-        throw httpError(401, 'Missing or invalid bearer token', 'UNAUTHORIZED')
-      }
-    })
-  }
-
-  const gate = new ConcurrencyGate(config.maxConcurrentIngests)
-  const acquireSlot: onRequestHookHandler = async (request, reply) => {
-    const release = gate.tryAcquire()
-    if (!release) {
-      void reply.header('retry-after', retryAfter)
-      throw httpError(
-        503,
-        `Too many ingests running: at most ${gate.max} ingests and database listings run at once (MAX_CONCURRENT_INGESTS); retry after ${retryAfter} s`,
-        'TOO_MANY_INGESTS',
-      )
+    if (config.rateLimitMax > 0) app.addHook('onRequest', app.rateLimit())
+    // Failed authentications only, on every route that takes credentials: OpenMetadata's server calls
+    // the automation API often from one address, a password guesser fails often.
+    if (config.authFailureLimit > 0) {
+      failures = app.createRateLimit({ max: config.authFailureLimit, timeWindow: config.rateLimitWindowMs, allowList: () => false })
     }
-    // 'close' comes after 'finish' or on an aborted response; either way the slot is free again.
-    reply.raw.once('finish', release)
-    reply.raw.once('close', release)
   }
-  app.addHook('onRoute', (route) => {
-    if (!GATED_ROUTES.includes(route.url)) return
-    const existing = route.onRequest
-    route.onRequest = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), acquireSlot]
+
+  const schemes = credentialSchemes(config)
+  app.addHook('onRequest', async (request, reply) => {
+    const scheme = schemes[policyOf(request).auth]
+    if (!scheme) return
+    if (failures) {
+      // A client past its failures is refused before its credentials are checked: were a right guess
+      // answered differently, the limit would not stop the guessing.
+      const seen = await failures(request, { increment: false })
+      if (!seen.isAllowed && seen.remaining === 0) throw tooManyFailures(reply, seen.max, seen.ttlInSeconds, config)
+    }
+    if (scheme.accepts(request.headers.authorization)) return
+    if (failures) await failures(request)
+    // Same answer whether the header is missing, malformed or wrong.
+    void reply.header('www-authenticate', scheme.challenge)
+    throw httpError(401, scheme.message, 'UNAUTHORIZED')
   })
 
   installJsonParser(app)
@@ -117,11 +147,63 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
   })
 
   app.addHook('onSend', async (request, reply) => {
-    // Answers carry connection details and catalog metadata: no cache may keep them.
-    if (isV1(request)) void reply.header('cache-control', 'no-store')
+    if (policyOf(request).noStore) void reply.header('cache-control', 'no-store')
     void reply.header('x-content-type-options', 'nosniff')
   })
-  return gate
+  return gates
+}
+
+type FailureLimiter = ReturnType<AnyFastify['createRateLimit']>
+
+interface CredentialScheme {
+  accepts(header: string | undefined): boolean
+  challenge: string
+  message: string
+}
+
+/** The schemes that are switched on: bearer with AUTH_TOKEN set, Basic with the automation credentials set. */
+function credentialSchemes(config: ServiceConfig): Partial<Record<RoutePolicy['auth'], CredentialScheme>> {
+  const schemes: Partial<Record<RoutePolicy['auth'], CredentialScheme>> = {}
+  if (config.authTokens.length > 0) {
+    schemes.bearer = {
+      accepts: (header) => bearerAccepted(header, config.authTokens),
+      challenge: 'Bearer',
+      message: 'Missing or invalid bearer token',
+    }
+  }
+  const { username, password } = config.automation
+  // Without them the automation routes answer 503 (the API is off): routes/automation.ts.
+  if (username && password) {
+    schemes.basic = {
+      accepts: (header) => basicAccepted(header, username, password),
+      challenge: 'Basic realm="openmetadata-automation", charset="UTF-8"',
+      message: 'Missing or invalid Basic credentials for the automation API',
+    }
+  }
+  return schemes
+}
+
+function tooManyFailures(reply: FastifyReply, max: number, retryInSeconds: number, config: ServiceConfig): FastifyError {
+  void reply.header('retry-after', String(Math.max(1, retryInSeconds)))
+  return httpError(
+    429,
+    `Too many failed authentications: at most ${max} per ${config.rateLimitWindowMs} ms per client (AUTH_FAILURE_LIMIT); retry after ${Math.max(1, retryInSeconds)} s`,
+    'AUTH_FAILURES',
+  )
+}
+
+/** A route-level onRequest hook that holds a slot of `gate` until the response is over, or answers 503. */
+function gateHook(gate: ConcurrencyGate, retryAfter: string, message: (max: number) => string, code: string): onRequestHookHandler {
+  return async (_request, reply) => {
+    const release = gate.tryAcquire()
+    if (!release) {
+      void reply.header('retry-after', retryAfter)
+      throw httpError(503, message(gate.max), code)
+    }
+    // 'close' comes after 'finish' or on an aborted response; either way the slot is free again.
+    reply.raw.once('finish', release)
+    reply.raw.once('close', release)
+  }
 }
 
 /**

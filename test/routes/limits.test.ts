@@ -3,19 +3,11 @@ import { connect, type AddressInfo } from 'node:net'
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
 import { athenaConnection, startHarness, TEST_SECRETS } from '../support/harness.js'
+import { sleep, until } from '../support/wait.js'
 
 type H = Awaited<ReturnType<typeof startHarness>>
 
 const source = (h: H) => ({ serviceName: 'svc', serviceConnection: { config: athenaConnection(h.aws) } })
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(5)
-  }
-}
 
 t.test('configuration: defaults, env names and validation', async (t) => {
   const c = loadConfig({})

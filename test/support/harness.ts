@@ -43,8 +43,9 @@ export async function startHarness(
       aws: { maxAttempts: 2, requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, queryWaitMs: 5_000 },
       // Tests send many requests from one address, and the fake AWS endpoint shares the test's event
       // loop (a big catalog keeps it busy): rate limiting and load shedding are off unless a test turns
-      // them on (test/routes/limits.test.ts does).
+      // them on (test/routes/limits.test.ts and test/security/ do).
       rateLimitMax: 0,
+      authFailureLimit: 0,
       maxEventLoopDelayMs: 0,
       ...opts.config,
     },
