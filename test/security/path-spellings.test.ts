@@ -3,6 +3,7 @@ import t, { type Test } from 'tap'
 import { athenaConnection, startHarness, TEST_SECRETS, type Harness } from '../support/harness.js'
 import { validateOm } from '../support/om-spec.js'
 import { pathSpellings, type Spelling } from '../support/path-spellings.js'
+import { validateTestConnectionResult } from '../support/test-connection-spec.js'
 import { rawRequest, type RawResponse } from '../support/raw-http.js'
 import { invalidRecords, parseNdjson } from '../support/records.js'
 import { sleep, until } from '../support/wait.js'
@@ -32,7 +33,8 @@ const V1_ROUTES: Record<string, RouteCase> = {
     valid: (h) => athenaConnection(h.aws),
     requiredField: 'awsConfig',
     check: (t, res) => {
-      const v = validateOm('entity/services/connections/testConnectionResult.json', JSON.parse(res.body))
+      // /v1/test-connection answers in the current upstream shape (test/support/test-connection-spec.ts).
+      const v = validateTestConnectionResult('current', JSON.parse(res.body))
       t.ok(v.valid, `a TestConnectionResult ${v.errors}`)
       t.equal(JSON.parse(res.body).status, 'Successful')
     },
