@@ -12,6 +12,7 @@ import { EMPTY_LF_TAG_INDEX, loadLfTags, type LfTagIndex } from '../athena/lake-
 import { buildStorageLineage } from '../openmetadata/lineage.js'
 import { applyTags, classificationsOf, unusableLfTags } from '../openmetadata/tags.js'
 import { buildStaleScope } from '../openmetadata/stale.js'
+import { withSourceHash } from '../openmetadata/source-hash.js'
 import { orderedMerge } from './ordered-merge.js'
 import { viewLineage, type ViewContext } from './view-lineage.js'
 import type { IngestPlan } from './plan.js'
@@ -182,7 +183,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
 
   async function* databaseRecords(source: DatabaseSource, schemas: Database[]): AsyncGenerator<EntityRecord> {
     const databaseFqn = buildFqn(plan.serviceName, source.name)
-    yield count({ kind: 'database', entity: buildCreateDatabase(source.name, plan.serviceName) })
+    yield count({ kind: 'database', entity: withSourceHash(buildCreateDatabase(source.name, plan.serviceName)) })
     const kept = schemas.filter((s) => {
       const out = filteredOut(plan.isSchemaFiltered, s.Name!, safeFqn(databaseFqn, s.Name!), plan)
       if (out) tracker.filter()
@@ -219,7 +220,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     let schemaFqn: string
     try {
       schemaFqn = appendFqn(databaseFqn, schemaName)
-      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: buildCreateSchema(schema, databaseFqn) } }]
+      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: withSourceHash(buildCreateSchema(schema, databaseFqn)) } }]
     } catch (err) {
       yield [{ type: 'failed', name: `${databaseFqn}.${schemaName}`, error: (err as Error).message }]
       return
@@ -268,6 +269,8 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     try {
       entity = buildCreateTable(table, { schemaFqn })
       if (names.isGlue) entity = applyTags(entity, lfIndex, names.schemaName, entity.name)
+      // Last, over the request as sent: the sink skips a table whose stored hash equals this one.
+      entity = withSourceHash(entity)
     } catch (err) {
       return [{ type: 'failed', name: fqn, error: (err as Error).message }]
     }
