@@ -85,6 +85,9 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
   /** View lineage, held back until every table has been emitted (a view may read a later schema). */
   const deferred: EntityRecord[] = []
   let begun = false
+  /** markDeletedDatabases: the databases emitted, and whether every database was enumerated without error. */
+  const seenDatabases: string[] = []
+  let databasesClean = true
   try {
     const glue: DatabaseSource = {
       name: plan.glueDatabaseName,
@@ -125,6 +128,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
       try {
         catalogs = await listFederatedCatalogs(clients.athena, opts.signal)
       } catch (err) {
+        databasesClean = false
         tracker.fail(`${plan.serviceName} (Athena data catalogs)`, awsMessage(err, 'athena:ListDataCatalogs', plan))
       }
       for (const catalog of catalogs) {
@@ -144,11 +148,17 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         try {
           schemas = await collectPages(source.listSchemas())
         } catch (err) {
+          databasesClean = false
           tracker.fail(buildFqn(plan.serviceName, name), awsMessage(err, 'athena:ListDatabases', plan))
           continue
         }
         yield* databaseRecords(source, schemas)
       }
+    }
+    if (plan.markDeletedDatabases && opts.withTables && !opts.signal?.aborted) {
+      // As for tables: a database that could not be enumerated is not absent from the source.
+      if (databasesClean) yield count({ kind: 'staleScope', entity: buildStaleScope(buildFqn(plan.serviceName), seenDatabases, 'databaseService') })
+      else warn(`${plan.serviceName}: no stale-database clean-up, the databases were not all listed without errors`)
     }
     for (const record of deferred.splice(0)) {
       if (opts.signal?.aborted) break
@@ -184,6 +194,8 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
   async function* databaseRecords(source: DatabaseSource, schemas: Database[]): AsyncGenerator<EntityRecord> {
     const databaseFqn = buildFqn(plan.serviceName, source.name)
     yield count({ kind: 'database', entity: withSourceHash(buildCreateDatabase(source.name, plan.serviceName)) })
+    seenDatabases.push(databaseFqn)
+    const seenSchemas: string[] = []
     const kept = schemas.filter((s) => {
       const out = filteredOut(plan.isSchemaFiltered, s.Name!, safeFqn(databaseFqn, s.Name!), plan)
       if (out) tracker.filter()
@@ -202,14 +214,21 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     })
     for await (const batch of merged) {
       for (const item of batch) {
-        if (item.type === 'record') yield count(item.record)
-        else if (item.type === 'failed') tracker.fail(item.name, item.error)
+        if (item.type === 'record') {
+          if (item.record.kind === 'databaseSchema') seenSchemas.push(appendFqn(item.record.entity.database, item.record.entity.name))
+          yield count(item.record)
+        } else if (item.type === 'failed') tracker.fail(item.name, item.error)
         else if (item.type === 'filtered') tracker.filter()
         else if (item.type === 'warning') warn(item.message)
         else if (item.type === 'deferred') deferred.push(item.record)
         else progress.schemaDone()
       }
       if (opts.signal?.aborted) return
+    }
+    if (plan.markDeletedSchemas && opts.withTables) {
+      // Every kept schema's record must have been built: one that failed is not absent from the source.
+      if (seenSchemas.length === kept.length) yield count({ kind: 'staleScope', entity: buildStaleScope(databaseFqn, seenSchemas, 'database') })
+      else warn(`${databaseFqn}: no stale-schema clean-up, ${kept.length - seenSchemas.length} schema(s) could not be read`)
     }
   }
 

@@ -10,10 +10,12 @@ export interface OpenMetadataSinkSettings {
   retryBaseMs: number
   /** Cap on one delay, the server's Retry-After included (OM_SINK_MAX_RETRY_DELAY_MS). */
   maxRetryDelayMs: number
+  /** Time limit of one paged listing against the server (OM_SINK_LIST_TIME_LIMIT_MS). */
+  listTimeLimitMs?: number
 }
 
 export function defaultOpenMetadataSinkSettings(): OpenMetadataSinkSettings {
-  return { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000 }
+  return { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, listTimeLimitMs: 120_000 }
 }
 
 export function loadOpenMetadataSinkSettings(env: NodeJS.ProcessEnv = process.env): OpenMetadataSinkSettings {
@@ -24,6 +26,7 @@ export function loadOpenMetadataSinkSettings(env: NodeJS.ProcessEnv = process.en
     requestTimeoutMs: positiveInt(env, 'OM_SINK_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 1),
     retryBaseMs: positiveInt(env, 'OM_SINK_RETRY_BASE_MS', d.retryBaseMs, 0),
     maxRetryDelayMs: positiveInt(env, 'OM_SINK_MAX_RETRY_DELAY_MS', d.maxRetryDelayMs, 0),
+    listTimeLimitMs: positiveInt(env, 'OM_SINK_LIST_TIME_LIMIT_MS', d.listTimeLimitMs!, 1),
   }
 }
 
