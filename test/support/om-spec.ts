@@ -37,7 +37,7 @@
  * coercion, so validation never mutates the caller's object. The Ajv instance is built once, lazily; compiled
  * validators are cached per schema path.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
@@ -49,8 +49,8 @@ const require = createRequire(import.meta.url)
 const { Ajv2020: Ajv2020Class } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
 const addFormats = require('ajv-formats') as FormatsPlugin
 
-/** Repo root (two levels up from test/support/). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** Repo root: two levels up from test/support/, three from the compiled dist/test/support/ (the benchmark runs that). */
+export const REPO_ROOT = [2, 3].map((up) => resolve(dirname(fileURLToPath(import.meta.url)), ...Array<string>(up).fill('..'))).find((dir) => existsSync(join(dir, 'vendor', 'openmetadata-spec')))!
 /** The spec folder the tests validate against: the repository's own copy, so a fresh clone needs nothing beside it. */
 export const OM_SPEC_DIR = resolve(REPO_ROOT, 'vendor', 'openmetadata-spec')
 /** Base URI under which each spec file is registered by its relative path. */
