@@ -12,6 +12,7 @@ import { EMPTY_LF_TAG_INDEX, loadLfTags, type LfTagIndex } from '../athena/lake-
 import { buildStorageLineage } from '../openmetadata/lineage.js'
 import { applyTags, classificationsOf, schemaTags, unusableLfTags } from '../openmetadata/tags.js'
 import { buildStaleScope } from '../openmetadata/stale.js'
+import { withSourceHash } from '../openmetadata/source-hash.js'
 import { orderedMerge } from './ordered-merge.js'
 import { viewLineage, type ViewContext } from './view-lineage.js'
 import type { IngestPlan } from './plan.js'
@@ -89,6 +90,9 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
   /** View lineage, held back until every table has been emitted (a view may read a later schema). */
   const deferred: EntityRecord[] = []
   let begun = false
+  /** markDeletedDatabases: the databases emitted, and whether every database was enumerated without error. */
+  const seenDatabases: string[] = []
+  let databasesClean = true
   try {
     const glue: DatabaseSource = {
       name: plan.glueDatabaseName,
@@ -129,6 +133,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
       try {
         catalogs = await listFederatedCatalogs(clients.athena, scope)
       } catch (err) {
+        databasesClean = false
         tracker.fail(`${plan.serviceName} (Athena data catalogs)`, awsMessage(err, 'athena:ListDataCatalogs', plan))
       }
       for (const catalog of catalogs) {
@@ -148,11 +153,17 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         try {
           schemas = await collectPages(source.listSchemas())
         } catch (err) {
+          databasesClean = false
           tracker.fail(buildFqn(plan.serviceName, name), awsMessage(err, 'athena:ListDatabases', plan))
           continue
         }
         yield* databaseRecords(source, schemas)
       }
+    }
+    if (plan.markDeletedDatabases && opts.withTables && !opts.signal?.aborted) {
+      // As for tables: a database that could not be enumerated is not absent from the source.
+      if (databasesClean) yield count({ kind: 'staleScope', entity: buildStaleScope(buildFqn(plan.serviceName), seenDatabases, 'databaseService') })
+      else warn(`${plan.serviceName}: no stale-database clean-up, the databases were not all listed without errors`)
     }
     for (const record of deferred.splice(0)) {
       if (opts.signal?.aborted) break
@@ -187,7 +198,9 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
 
   async function* databaseRecords(source: DatabaseSource, schemas: Database[]): AsyncGenerator<EntityRecord> {
     const databaseFqn = buildFqn(plan.serviceName, source.name)
-    yield count({ kind: 'database', entity: buildCreateDatabase(source.name, plan.serviceName) })
+    yield count({ kind: 'database', entity: withSourceHash(buildCreateDatabase(source.name, plan.serviceName)) })
+    seenDatabases.push(databaseFqn)
+    const seenSchemas: string[] = []
     const kept = schemas.filter((s) => {
       const out = filteredOut(plan.isSchemaFiltered, s.Name!, safeFqn(databaseFqn, s.Name!), plan)
       if (out) tracker.filter()
@@ -206,14 +219,21 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     })
     for await (const batch of merged) {
       for (const item of batch) {
-        if (item.type === 'record') yield count(item.record)
-        else if (item.type === 'failed') tracker.fail(item.name, item.error)
+        if (item.type === 'record') {
+          if (item.record.kind === 'databaseSchema') seenSchemas.push(appendFqn(item.record.entity.database, item.record.entity.name))
+          yield count(item.record)
+        } else if (item.type === 'failed') tracker.fail(item.name, item.error)
         else if (item.type === 'filtered') tracker.filter()
         else if (item.type === 'warning') warn(item.message)
         else if (item.type === 'deferred') deferred.push(item.record)
         else progress.schemaDone()
       }
       if (opts.signal?.aborted) return
+    }
+    if (plan.markDeletedSchemas && opts.withTables) {
+      // Every kept schema's record must have been built: one that failed is not absent from the source.
+      if (seenSchemas.length === kept.length) yield count({ kind: 'staleScope', entity: buildStaleScope(databaseFqn, seenSchemas, 'database') })
+      else warn(`${databaseFqn}: no stale-schema clean-up, ${kept.length - seenSchemas.length} schema(s) could not be read`)
     }
   }
 
@@ -230,7 +250,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     let schemaFqn: string
     try {
       schemaFqn = appendFqn(databaseFqn, schemaName)
-      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: withSchemaTags(buildCreateSchema(schema, databaseFqn), names.isGlue) } }]
+      yield [{ type: 'record', record: { kind: 'databaseSchema', entity: withSourceHash(withSchemaTags(buildCreateSchema(schema, databaseFqn), names.isGlue)) } }]
     } catch (err) {
       yield [{ type: 'failed', name: `${databaseFqn}.${schemaName}`, error: (err as Error).message }]
       return
@@ -279,6 +299,8 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     try {
       entity = buildCreateTable(table, { schemaFqn })
       if (names.isGlue) entity = applyTags(entity, lfIndex, names.schemaName, entity.name)
+      // Last, over the request as sent: the sink skips a table whose stored hash equals this one.
+      entity = withSourceHash(entity)
     } catch (err) {
       return [{ type: 'failed', name: fqn, error: (err as Error).message }]
     }

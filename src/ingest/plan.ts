@@ -17,6 +17,10 @@ export interface IngestPlan {
   includeFederatedCatalogs: boolean
   /** Emit a staleScope per cleanly listed schema (OpenMetadata's markDeletedTables, default true). */
   markDeletedTables: boolean
+  /** A staleScope per database whose schema listing completed cleanly (markDeletedSchemas, default false). */
+  markDeletedSchemas: boolean
+  /** A staleScope for the service when every database was listed cleanly (markDeletedDatabases, default false). */
+  markDeletedDatabases: boolean
   /** Lake Formation LF-tags as OpenMetadata tags (OpenMetadata's includeTags, default true). */
   includeTags: boolean
   /** Storage service to draw container → table lineage from; none: no storage lineage. */
@@ -50,6 +54,8 @@ export function planIngest(source: SourceT, defaultServiceName: string | undefin
     includeViews: pipeline.includeViews ?? true,
     includeFederatedCatalogs: source.options?.includeFederatedCatalogs ?? false,
     markDeletedTables: pipeline.markDeletedTables ?? true,
+    markDeletedSchemas: pipeline.markDeletedSchemas ?? false,
+    markDeletedDatabases: pipeline.markDeletedDatabases ?? false,
     includeTags: pipeline.includeTags ?? true,
     ...(source.options?.storageServiceName ? { storageServiceName: source.options.storageServiceName } : {}),
     includeViewLineage: source.options?.includeViewLineage ?? true,

@@ -117,6 +117,8 @@ export interface CreateTableRequest {
   fileFormat?: OmFileFormat
   /** Table tags (Lake Formation LF-tags on the table); src/openmetadata/tags.ts fills them. */
   tags?: TagLabel[]
+  /** src/openmetadata/source-hash.ts, set where the ingest emits the record. */
+  sourceHash?: string
 }
 
 /** api/data/createDatabase.json (required: name, service) */
@@ -125,6 +127,7 @@ export interface CreateDatabaseRequest {
   /** FQN of the database service. */
   service: string
   description?: string
+  sourceHash?: string
 }
 
 /** api/data/createDatabaseSchema.json (required: name, database) */
@@ -135,6 +138,7 @@ export interface CreateDatabaseSchemaRequest {
   description?: string
   /** The Glue database's LF-tags (the refreshed createDatabaseSchema.json has `tags`). */
   tags?: TagLabel[]
+  sourceHash?: string
 }
 
 /** api/services/createDatabaseService.json (required: name, serviceType) */

@@ -41,6 +41,9 @@ export async function prepareSink(body: SinkRequest, opts: PrepareSinkOptions): 
     write: (records) =>
       writeToOpenMetadata(records, client, {
         concurrency: opts.settings.concurrency,
+        serverVersion,
+        ...(body.serviceConnection?.config !== undefined ? { serviceConnection: body.serviceConnection.config } : {}),
+        ...(opts.settings.listTimeLimitMs !== undefined ? { listTimeLimitMs: opts.settings.listTimeLimitMs } : {}),
         ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
       }),
   }

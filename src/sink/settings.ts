@@ -17,10 +17,12 @@ export interface OpenMetadataSinkSettings extends OmClientSettings {
   maxRetryDelayMs: number
   /** Largest answer body read from the server; more fails the call (OM_MAX_RESPONSE_BYTES, default 16 MiB). */
   maxResponseBytes?: number
+  /** Time limit of one paged listing against the server (OM_SINK_LIST_TIME_LIMIT_MS). */
+  listTimeLimitMs?: number
 }
 
 export function defaultOpenMetadataSinkSettings(): OpenMetadataSinkSettings {
-  return { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, maxResponseBytes: DEFAULT_OM_MAX_RESPONSE_BYTES }
+  return { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, maxResponseBytes: DEFAULT_OM_MAX_RESPONSE_BYTES, listTimeLimitMs: 120_000 }
 }
 
 export function loadOpenMetadataSinkSettings(env: NodeJS.ProcessEnv = process.env): OpenMetadataSinkSettings {
@@ -33,6 +35,7 @@ export function loadOpenMetadataSinkSettings(env: NodeJS.ProcessEnv = process.en
     maxRetryDelayMs: positiveInt(env, 'OM_SINK_MAX_RETRY_DELAY_MS', d.maxRetryDelayMs, 0),
     // At least 64 KiB: below that, ordinary entities would not fit.
     maxResponseBytes: positiveInt(env, 'OM_MAX_RESPONSE_BYTES', DEFAULT_OM_MAX_RESPONSE_BYTES, 65_536),
+    listTimeLimitMs: positiveInt(env, 'OM_SINK_LIST_TIME_LIMIT_MS', d.listTimeLimitMs!, 1),
   }
 }
 

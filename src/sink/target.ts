@@ -9,6 +9,8 @@ const HOST_FIELD = 'workflowConfig.openMetadataServerConfig.hostPort'
 export interface SinkRequest {
   sink?: SinkBlockT
   workflowConfig?: WorkflowConfigT
+  /** The source's connection as given (secrets included): what a missing database service is created with. */
+  serviceConnection?: { config?: unknown }
 }
 
 /** Where to write, from the request's workflow blocks; undefined when the request has none. 400s name the field. */

@@ -11,10 +11,17 @@
  * named `OpenMetadata`, the sink's own step as OpenMetadata's workflows report it, goes beside it as
  * `sinkStatus`. Nothing here throws once the stream runs: a failure is an outcome.
  *
- * Kinds: databaseService → PUT /v1/services/databaseServices, database → PUT /v1/databases,
- * databaseSchema → PUT /v1/databaseSchemas, table → PUT /v1/tables, lineage → PUT /v1/lineage (ends named
- * by type + FQN are resolved to ids), staleScope → PUT /v1/tables/deleteStale (BulkDeleteStaleRequest),
- * falling back to list-and-soft-delete on servers without that endpoint. Other kinds are `skipped`.
+ * Kinds: databaseService → looked up by name and created (PUT, with the connection as the request gave it,
+ * secrets included: the server encrypts them) only when missing, never changed (upstream's overwrite=False);
+ * database → PUT /v1/databases, databaseSchema → PUT /v1/databaseSchemas, table → PUT /v1/tables unless the
+ * server already stores the table with the same sourceHash (read per schema in list pages, `unchanged`, as
+ * upstream's topology runner skips it), lineage → PUT /v1/lineage (ends named by type + FQN are resolved to
+ * ids), staleScope → `/v1/<collection>/deleteStale` (BulkDeleteStaleRequest; the collection follows the
+ * scope, see openmetadata/stale.ts): DELETE on servers from 2.0 (what they serve), PUT on older ones, and on
+ * those without the endpoint list-and-soft-delete. Other kinds are `skipped`.
+ *
+ * Every paging loop against the server is bounded: a repeated cursor, a page limit and a time limit each
+ * stop it (a server that pages forever must not make the run grow without end).
  */
 import { appendFqn, quoteFqnPart, unquoteFqnPart } from '../openmetadata/fqn.js'
 import type { StepSummary } from '../openmetadata/om-types.js'
@@ -24,11 +31,18 @@ import { createLimit } from './limit.js'
 import { OmUnreachableError, serverMessage, type OmClient, type OmResponse } from './om-client.js'
 
 export const SINK_STEP_NAME = 'OpenMetadata'
-/** Page size of the stale-table listing (fallback path). */
+/** Page size of the stale-entity listing (fallback path). */
 export const STALE_PAGE_SIZE = 100
+/** Page size of the stored-hash listing (the list endpoint allows up to 1,000,000; only ids, FQNs and hashes come back). */
+export const HASH_PAGE_SIZE = 1000
+/** Stored hashes read per schema at most; tables beyond are simply written. */
+export const HASH_LIST_MAX_TABLES = 100_000
+/** Default time limit of one listing (OM_SINK_LIST_TIME_LIMIT_MS). */
+export const DEFAULT_LIST_TIME_LIMIT_MS = 120_000
 
 export interface SinkOutcome {
-  status: 'written' | 'failed' | 'skipped'
+  /** unchanged: the server already holds it as it is (nothing written). */
+  status: 'written' | 'unchanged' | 'failed' | 'skipped'
   /** The server's answer to the (last) call; null when nothing was sent or nothing came back. */
   httpStatus: number | null
   error?: string
@@ -53,6 +67,12 @@ export interface WriterOptions {
   window?: number
   /** A line for the log for each failure (never carries the JWT). */
   onFailure?: (name: string, error: string, httpStatus: number | null) => void
+  /** The server's version (/v1/system/version): chooses the deleteStale method. */
+  serverVersion?: string
+  /** The request's serviceConnection.config, secrets included: what a missing service is created with. */
+  serviceConnection?: unknown
+  /** Time limit of one paged listing (default DEFAULT_LIST_TIME_LIMIT_MS). */
+  listTimeLimitMs?: number
 }
 
 interface EntityKind {
@@ -108,12 +128,25 @@ const COLLECTIONS: Record<string, string> = {
   apiEndpoint: 'apiEndpoints',
 }
 
-/** Scope entity type → the list filter of GET /v1/tables (fallback path). */
-const TABLE_LIST_SCOPE: Record<string, 'databaseSchema' | 'database' | 'service'> = {
-  databaseSchema: 'databaseSchema',
-  database: 'database',
-  service: 'service',
-  databaseService: 'service',
+/** Scope entity type → the collection cleaned and its list filter (openmetadata/stale.ts). */
+const STALE_TARGETS: Record<string, { collection: string; type: string; filter: 'databaseSchema' | 'database' | 'service' }> = {
+  databaseSchema: { collection: 'tables', type: 'table', filter: 'databaseSchema' },
+  database: { collection: 'databaseSchemas', type: 'databaseSchema', filter: 'database' },
+  databaseService: { collection: 'databases', type: 'database', filter: 'service' },
+  service: { collection: 'databases', type: 'database', filter: 'service' },
+}
+
+const ok = (o: SinkOutcome) => o.status === 'written' || o.status === 'unchanged'
+
+/** deleteStale is DELETE from 2.0 (upstream BulkApi / TableResource at 2.0.0-release); earlier builds served PUT. */
+export function servesDeleteStaleByDelete(version: string | undefined): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '')
+  return m !== null && Number(m[1]) >= 2
+}
+
+interface StoredTable {
+  id?: string
+  sourceHash?: string
 }
 
 export async function* writeToOpenMetadata<R extends AnyRecord>(
@@ -154,6 +187,8 @@ class SinkState {
   private readonly ids = new Map<string, string>()
   private readonly inFlight = new Set<Promise<SinkOutcome>>()
   private readonly limit: ReturnType<typeof createLimit>
+  /** Schema FQN → its tables as the server stores them (FQN → id, sourceHash); the last few schemas only. */
+  private readonly storedTables = new Map<string, Promise<Map<string, StoredTable>>>()
 
   constructor(
     private readonly client: OmClient,
@@ -187,11 +222,36 @@ class SinkState {
 
   private dispatch(record: AnyRecord): Promise<SinkOutcome> {
     const entity = (record.entity ?? {}) as Record<string, unknown>
+    if (record.kind === 'databaseService') return this.ensureService(entity)
     const kind = ENTITY_KINDS[record.kind]
     if (kind) return this.putEntity(kind, entity)
     if (record.kind === 'lineage') return this.lineage(entity)
     if (record.kind === 'staleScope') return this.staleScope(entity)
     return Promise.resolve({ status: 'skipped', httpStatus: null, error: `records of kind ${record.kind} are not written to OpenMetadata` })
+  }
+
+  /**
+   * The database service: created (with the connection as given) only when the server does not have it;
+   * an existing one is never sent anything, as its stored connection and secrets are the user's.
+   */
+  private ensureService(entity: Record<string, unknown>): Promise<SinkOutcome> {
+    const kind = ENTITY_KINDS.databaseService!
+    const fqn = kind.fqns(entity).fqn
+    const outcome = this.limit(async (): Promise<SinkOutcome> => {
+      const found = await this.send(fqn, 'GET', `${kind.path}/name/${encodeURIComponent(fqn)}`, {})
+      if (!isResponse(found)) return found
+      const id = (found.json as { id?: unknown } | undefined)?.id
+      if (found.status === 200) {
+        if (typeof id === 'string') this.ids.set(`${kind.type}:${fqn}`, id)
+        return { status: 'unchanged', httpStatus: 200 }
+      }
+      if (found.status !== 404) return this.fail(fqn, found.status, `looking up the database service ${fqn}: ${this.message(found)}`)
+      const connection = this.opts.serviceConnection
+      const body = connection !== undefined ? { ...entity, connection: { config: connection } } : entity
+      return this.sendPut(kind, fqn, body)
+    }).catch((err: unknown) => this.fail(fqn, null, this.describe(err)))
+    this.writes.set(fqn, outcome)
+    return outcome
   }
 
   private putEntity(kind: EntityKind, entity: Record<string, unknown>): Promise<SinkOutcome> {
@@ -206,23 +266,99 @@ class SinkState {
     // Tag labels name tags this run may still be writing: the server refuses a label whose tag it lacks.
     const tagWrites = tagFqnsOf(entity).flatMap((t) => this.writes.get(`tag:${t}`) ?? [])
     const outcome = (async (): Promise<SinkOutcome> => {
-      if (parentWrite && (await parentWrite).status !== 'written') {
+      if (parentWrite && !ok(await parentWrite)) {
         return this.fail(fqn, null, `not sent: its parent ${parent} was not written to OpenMetadata`)
       }
       await Promise.all(tagWrites)
-      return this.limit(async () => {
-        const res = await this.send(fqn, 'PUT', kind.path, { body: entity })
-        if (!isResponse(res)) return res
-        if (res.status !== 200 && res.status !== 201) return this.fail(fqn, res.status, this.message(res))
-        const id = (res.json as { id?: unknown } | undefined)?.id
-        if (typeof id === 'string') this.ids.set(`${kind.type}:${fqn}`, id)
-        this.tracker.record()
-        if (res.status === 200) this.tracker.updated()
-        return { status: 'written', httpStatus: res.status }
-      })
+      if (kind.type === 'table' && typeof entity.sourceHash === 'string' && parent !== undefined) {
+        const stored = (await this.tablesOf(parent)).get(fqn)
+        if (stored?.sourceHash === entity.sourceHash) {
+          if (stored.id) this.ids.set(`table:${fqn}`, stored.id)
+          return { status: 'unchanged', httpStatus: null }
+        }
+      }
+      return this.limit(() => this.sendPut(kind, fqn, entity))
     })().catch((err: unknown) => this.fail(fqn, null, this.describe(err)))
     this.writes.set(kind.type === 'tag' ? `tag:${fqn}` : fqn, outcome)
     return outcome
+  }
+
+  private async sendPut(kind: EntityKind, fqn: string, body: Record<string, unknown>): Promise<SinkOutcome> {
+    const res = await this.send(fqn, 'PUT', kind.path, { body })
+    if (!isResponse(res)) return res
+    if (res.status !== 200 && res.status !== 201) return this.fail(fqn, res.status, this.message(res))
+    const id = (res.json as { id?: unknown } | undefined)?.id
+    if (typeof id === 'string') this.ids.set(`${kind.type}:${fqn}`, id)
+    this.tracker.record()
+    if (res.status === 200) this.tracker.updated()
+    return { status: 'written', httpStatus: res.status }
+  }
+
+  /**
+   * The tables of a schema as the server stores them, read once in list pages with `fields=sourceHash`
+   * (TableResource FIELDS has it; upstream's topology runner lists the same way), instead of one GET per
+   * table. Only an optimisation: a listing that fails or stops early leaves the rest to be written.
+   */
+  private tablesOf(schemaFqn: string): Promise<Map<string, StoredTable>> {
+    let listing = this.storedTables.get(schemaFqn)
+    if (!listing) {
+      listing = this.listStoredTables(schemaFqn)
+      this.storedTables.set(schemaFqn, listing)
+      // Schemas come one after another: keep the last few.
+      if (this.storedTables.size > 4) this.storedTables.delete(this.storedTables.keys().next().value!)
+    }
+    return listing
+  }
+
+  private async listStoredTables(schemaFqn: string): Promise<Map<string, StoredTable>> {
+    const tables = new Map<string, StoredTable>()
+    const listed = await this.listPages(
+      '/v1/tables',
+      { databaseSchema: schemaFqn, fields: 'sourceHash' },
+      HASH_PAGE_SIZE,
+      Math.ceil(HASH_LIST_MAX_TABLES / HASH_PAGE_SIZE),
+      (page: Array<{ id?: string; fullyQualifiedName?: string; sourceHash?: string }>) => {
+        for (const t of page) {
+          if (typeof t.fullyQualifiedName === 'string') tables.set(t.fullyQualifiedName, { ...(t.id ? { id: t.id } : {}), ...(t.sourceHash ? { sourceHash: t.sourceHash } : {}) })
+        }
+      },
+    )
+    if (!listed.complete) this.tracker.warning()
+    return tables
+  }
+
+  /**
+   * A bounded cursor listing: stops on a repeated cursor, after maxPages pages, or past the time limit,
+   * and says which (complete: false) instead of going on. Never throws.
+   */
+  private async listPages<T>(
+    path: string,
+    query: Record<string, string>,
+    pageSize: number,
+    maxPages: number,
+    onPage: (data: T[]) => void,
+  ): Promise<{ complete: true } | { complete: false; httpStatus: number | null; reason: string }> {
+    const deadline = Date.now() + (this.opts.listTimeLimitMs ?? DEFAULT_LIST_TIME_LIMIT_MS)
+    const cursors = new Set<string>()
+    let after: string | undefined
+    for (let pages = 0; ; pages++) {
+      if (pages >= maxPages) return { complete: false, httpStatus: null, reason: `the listing did not end within ${maxPages} pages of ${pageSize}` }
+      if (Date.now() > deadline) return { complete: false, httpStatus: null, reason: `the listing did not end within ${this.opts.listTimeLimitMs ?? DEFAULT_LIST_TIME_LIMIT_MS} ms` }
+      let res: OmResponse
+      try {
+        res = await this.limit(() => this.client.request('GET', path, { query: { ...query, limit: pageSize, after } }))
+      } catch (err) {
+        if (err instanceof OmUnreachableError) return { complete: false, httpStatus: null, reason: `the OpenMetadata server did not answer: ${this.describe(err)}` }
+        throw err
+      }
+      if (res.status !== 200) return { complete: false, httpStatus: res.status, reason: this.message(res) }
+      const page = res.json as { data?: T[]; paging?: { after?: string } } | undefined
+      onPage(Array.isArray(page?.data) ? page.data : [])
+      after = page?.paging?.after || undefined
+      if (!after) return { complete: true }
+      if (cursors.has(after)) return { complete: false, httpStatus: 200, reason: 'the server answered a cursor it had already given (paging loop)' }
+      cursors.add(after)
+    }
   }
 
   private lineage(entity: Record<string, unknown>): Promise<SinkOutcome> {
@@ -238,7 +374,7 @@ class SinkState {
       .filter((d): d is readonly [string, Promise<SinkOutcome>] => d !== undefined && d[1] !== undefined)
     return (async (): Promise<SinkOutcome> => {
       for (const [fqn, dep] of deps) {
-        if ((await dep).status !== 'written') return this.fail(name, null, `not sent: ${fqn} was not written to OpenMetadata`)
+        if (!ok(await dep)) return this.fail(name, null, `not sent: ${fqn} was not written to OpenMetadata`)
       }
       return this.limit(async () => {
         const refs: Array<{ id: string; type: string }> = []
@@ -279,66 +415,80 @@ class SinkState {
 
   private staleScope(entity: Record<string, unknown>): Promise<SinkOutcome> {
     const scopeFqn = String(entity.scopeFqn ?? '')
-    const name = `stale tables of ${entity.scopeEntityType ?? 'scope'} ${scopeFqn}`
+    const target = STALE_TARGETS[String(entity.scopeEntityType ?? '')]
+    const name = `stale ${target?.collection ?? 'entities'} of ${entity.scopeEntityType ?? 'scope'} ${scopeFqn}`
+    if (!target) {
+      return Promise.resolve(this.fail(name, null, `scopeEntityType ${String(entity.scopeEntityType)} is not supported by the stale clean-up (databaseSchema, database or databaseService)`))
+    }
     // Barrier, as upstream flushes its sink before deleting: everything written so far is settled first.
     const before = [...this.writes.values()]
     const scopeWrite = this.writes.get(scopeFqn)
     return (async (): Promise<SinkOutcome> => {
       await Promise.all(before)
       // A scope this run could not write is not one to clean up from.
-      if (scopeWrite && (await scopeWrite).status !== 'written') return this.fail(name, null, `not sent: ${scopeFqn} was not written to OpenMetadata`)
-      return this.limit(async () => {
-        const res = await this.send(name, 'PUT', '/v1/tables/deleteStale', { body: entity })
-        if (!isResponse(res)) return res
-        if (res.status === 404 || res.status === 405) return this.legacyDeleteStale(entity, name)
-        if (res.status < 200 || res.status >= 300) return this.fail(name, res.status, this.message(res))
-        const done = (res.json as { successRequest?: Array<{ request?: unknown }> } | undefined)?.successRequest ?? []
-        return { status: 'written', httpStatus: res.status, deleted: done.map((r) => String(r.request)) }
-      })
+      if (scopeWrite && !ok(await scopeWrite)) return this.fail(name, null, `not sent: ${scopeFqn} was not written to OpenMetadata`)
+      const path = `/v1/${target.collection}/deleteStale`
+      if (servesDeleteStaleByDelete(this.opts.serverVersion)) {
+        return this.limit(async () => this.staleResult(name, await this.send(name, 'DELETE', path, { body: entity })))
+      }
+      const res = await this.limit(() => this.send(name, 'PUT', path, { body: entity }))
+      if (isResponse(res) && (res.status === 404 || res.status === 405)) return this.legacyDeleteStale(entity, target, name)
+      return this.staleResult(name, res)
     })().catch((err: unknown) => this.fail(name, null, this.describe(err)))
   }
 
+  /** A BulkOperationResult: what was deleted, and a failure when the server could not delete some. */
+  private staleResult(name: string, res: OmResponse | SinkOutcome): SinkOutcome {
+    if (!isResponse(res)) return res
+    if (res.status < 200 || res.status >= 300) return this.fail(name, res.status, this.message(res))
+    const result = (res.json ?? {}) as { successRequest?: Array<{ request?: unknown }>; failedRequest?: Array<{ request?: unknown; message?: unknown }> }
+    const deleted = (result.successRequest ?? []).map((r) => String(r.request))
+    const failed = result.failedRequest ?? []
+    if (failed.length > 0) {
+      const first = failed[0]!
+      return { ...this.fail(name, res.status, `${failed.length} stale entit${failed.length === 1 ? 'y' : 'ies'} could not be deleted, e.g. ${String(first.request)}: ${String(first.message ?? 'no message')}`), deleted }
+    }
+    return { status: 'written', httpStatus: res.status, deleted }
+  }
+
   /**
-   * Servers without /v1/tables/deleteStale (before 2.0): list the scope's tables and soft-delete those not
-   * seen, as upstream's legacy path does. An empty seenFqns never empties a scope (the server's rule too).
+   * Servers without deleteStale: list the scope and soft-delete what the run did not see, as upstream's
+   * legacy path does. Never on an empty seenFqns (the server's rule too), and never on a listing that did
+   * not complete: its page limit follows from what the run wrote in the scope.
    */
-  private async legacyDeleteStale(entity: Record<string, unknown>, name: string): Promise<SinkOutcome> {
-    const scopeType = String(entity.scopeEntityType ?? '')
-    const filter = TABLE_LIST_SCOPE[scopeType]
-    if (!filter) return this.fail(name, null, `scopeEntityType ${scopeType} is not supported by the stale-table clean-up (databaseSchema, database or service)`)
+  private async legacyDeleteStale(entity: Record<string, unknown>, target: (typeof STALE_TARGETS)[string], name: string): Promise<SinkOutcome> {
     const seen = new Set(Array.isArray(entity.seenFqns) ? entity.seenFqns.map(String) : [])
     if (seen.size === 0) {
       this.tracker.warning()
       return { status: 'skipped', httpStatus: null, error: 'seenFqns is empty: a scope is never emptied', deleted: [] }
     }
-    const scopeValue = filter === 'service' ? unquoteFqnPart(String(entity.scopeFqn)) : String(entity.scopeFqn)
+    const scopeValue = target.filter === 'service' ? unquoteFqnPart(String(entity.scopeFqn)) : String(entity.scopeFqn)
     const stale: Array<{ id: string; fqn: string }> = []
-    let after: string | undefined
-    do {
-      const res = await this.send(name, 'GET', '/v1/tables', { query: { [filter]: scopeValue, limit: STALE_PAGE_SIZE, after } })
-      if (!isResponse(res)) return res
-      if (res.status !== 200) return this.fail(name, res.status, `listing the tables of ${String(entity.scopeFqn)}: ${this.message(res)}`)
-      const page = res.json as { data?: Array<{ id?: string; fullyQualifiedName?: string }>; paging?: { after?: string } }
-      for (const t of page.data ?? []) {
-        if (t.id && t.fullyQualifiedName && !seen.has(t.fullyQualifiedName)) stale.push({ id: t.id, fqn: t.fullyQualifiedName })
-      }
-      after = page.paging?.after || undefined
-    } while (after)
+    // The scope holds what the run wrote plus what went away since: allow 4× that and a margin of 1,000.
+    const maxPages = Math.ceil((4 * seen.size + 1000) / STALE_PAGE_SIZE) + 1
+    const listed = await this.listPages(`/v1/${target.collection}`, { [target.filter]: scopeValue }, STALE_PAGE_SIZE, maxPages, (page: Array<{ id?: string; fullyQualifiedName?: string }>) => {
+      for (const e of page) if (e.id && e.fullyQualifiedName && !seen.has(e.fullyQualifiedName)) stale.push({ id: e.id, fqn: e.fullyQualifiedName })
+    })
+    if (!listed.complete) {
+      return this.fail(name, listed.httpStatus, `listing the ${target.collection} of ${String(entity.scopeFqn)}: ${listed.reason}; nothing was deleted`)
+    }
     if (entity.dryRun === true) return { status: 'written', httpStatus: 200, deleted: stale.map((s) => s.fqn) }
     const deleted: string[] = []
     let lastFailure: { status: number | null; error: string } | undefined
-    for (const table of stale) {
-      const res = await this.send(table.fqn, 'DELETE', `/v1/tables/${encodeURIComponent(table.id)}`, {
-        query: { hardDelete: entity.hardDelete === true, recursive: entity.recursive !== false },
-      })
+    for (const one of stale) {
+      const res = await this.limit(() =>
+        this.send(one.fqn, 'DELETE', `/v1/${target.collection}/${encodeURIComponent(one.id)}`, {
+          query: { hardDelete: entity.hardDelete === true, recursive: entity.recursive !== false },
+        }),
+      )
       if (!isResponse(res)) {
         lastFailure = { status: res.httpStatus, error: res.error ?? 'not deleted' }
         continue
       }
-      if (res.status >= 200 && res.status < 300) deleted.push(table.fqn)
+      if (res.status >= 200 && res.status < 300) deleted.push(one.fqn)
       else {
         const message = this.message(res)
-        this.fail(table.fqn, res.status, `soft-deleting the stale table: ${message}`)
+        this.fail(one.fqn, res.status, `soft-deleting the stale ${target.type}: ${message}`)
         lastFailure = { status: res.status, error: message }
       }
     }
@@ -346,7 +496,7 @@ class SinkState {
       return {
         status: 'failed',
         httpStatus: lastFailure.status,
-        error: `${stale.length - deleted.length} of ${stale.length} stale table(s) could not be deleted: ${lastFailure.error}`,
+        error: `${stale.length - deleted.length} of ${stale.length} stale ${target.type}(s) could not be deleted: ${lastFailure.error}`,
         deleted,
       }
     }

@@ -18,12 +18,14 @@ t.test('AUTOMATION_*: defaults, prefix checks, credentials in pairs', async (t) 
 })
 
 t.test('OM_SINK_*: defaults and bounds', async (t) => {
-  t.same(loadOpenMetadataSinkSettings({}), { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, maxResponseBytes: 16 * 1024 * 1024 })
+  t.same(loadOpenMetadataSinkSettings({}), { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, maxResponseBytes: 16 * 1024 * 1024, listTimeLimitMs: 120_000 })
   t.equal(loadOpenMetadataSinkSettings({ OM_MAX_RESPONSE_BYTES: '1048576' }).maxResponseBytes, 1_048_576)
   t.throws(() => loadOpenMetadataSinkSettings({ OM_MAX_RESPONSE_BYTES: '1000' }), /OM_MAX_RESPONSE_BYTES must be an integer from 65536 up, got "1000"/)
   t.equal(loadOpenMetadataSinkSettings({ OM_SINK_CONCURRENCY: '16' }).concurrency, 16)
   t.throws(() => loadOpenMetadataSinkSettings({ OM_SINK_CONCURRENCY: '0' }), /OM_SINK_CONCURRENCY must be an integer from 1 to 64/)
   t.throws(() => loadOpenMetadataSinkSettings({ OM_SINK_MAX_ATTEMPTS: 'x' }), /OM_SINK_MAX_ATTEMPTS/)
+  t.equal(loadOpenMetadataSinkSettings({ OM_SINK_LIST_TIME_LIMIT_MS: '5000' }).listTimeLimitMs, 5000)
+  t.throws(() => loadOpenMetadataSinkSettings({ OM_SINK_LIST_TIME_LIMIT_MS: '0' }), /OM_SINK_LIST_TIME_LIMIT_MS must be an integer from 1 up/)
 })
 
 t.test('Basic credentials are compared exactly', async (t) => {

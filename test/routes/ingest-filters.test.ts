@@ -1,6 +1,7 @@
 import t from 'tap'
 import { athenaConnection, startHarness } from '../support/harness.js'
 import { invalidRecords, parseNdjson, type StreamRecord } from '../support/records.js'
+import { withSourceHash } from '../../src/openmetadata/source-hash.js'
 
 type H = Awaited<ReturnType<typeof startHarness>>
 
@@ -87,7 +88,7 @@ t.test('/v1/databases answers service, databases and schemas after the filters, 
   const answer = res.json()
   t.equal(answer.databaseService.name, 'athena', 'serviceName defaults to athena')
   t.equal(answer.databaseService.connection.config.awsConfig.awsSecretAccessKey, undefined, 'secrets removed')
-  t.same(answer.databases, [{ name: 'default', service: 'athena' }])
+  t.same(answer.databases, [withSourceHash({ name: 'default', service: 'athena' })])
   t.same(answer.databaseSchemas.map((s: { name: string }) => s.name), ALL_SCHEMAS.filter((s) => s !== 'clickstream'))
   t.equal(answer.databaseSchemas[0].description, 'Sales domain: orders, customers and derived views', 'Glue descriptions kept')
   t.equal(h.aws.count('glue:GetTables'), 0)

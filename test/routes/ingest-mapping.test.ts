@@ -1,6 +1,7 @@
 import t from 'tap'
 import { athenaConnection, startHarness } from '../support/harness.js'
 import { invalidRecords, parseNdjson, type StreamRecord } from '../support/records.js'
+import { withSourceHash } from '../../src/openmetadata/source-hash.js'
 
 type H = Awaited<ReturnType<typeof startHarness>>
 
@@ -113,7 +114,7 @@ t.test('FQN parts containing a dot are quoted; a name with a double quote is a f
   bad.Name = 'say "hi"'
   lakehouse.Tables!.push(bad)
   const records = await ingestSample(h, { serviceName: 'prod.athena', databaseName: 'aws.catalog' })
-  t.same(records.find((r) => r.kind === 'database')!.entity, { name: 'aws.catalog', service: '"prod.athena"' })
+  t.same(records.find((r) => r.kind === 'database')!.entity, withSourceHash({ name: 'aws.catalog', service: '"prod.athena"' }))
   t.equal(table(records, 'web.sessions').databaseSchema, '"prod.athena"."aws.catalog".lakehouse')
   const status = records.at(-1)!.entity
   t.equal(status.errors, 1)

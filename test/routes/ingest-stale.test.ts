@@ -120,3 +120,45 @@ t.test('storage lineage: container → table for every table with an S3 location
   const i = records.indexOf(first)
   t.equal(records[i - 1]!.entity.name, 'customer_profiles', 'the edge follows its table')
 })
+
+const scopesOfType = (r: StreamRecord[], type: string) => scopes(r).filter((s) => s.scopeEntityType === type)
+
+t.test('markDeletedSchemas: one database scope after its schemas, naming every schema read; off by default', async (t) => {
+  const h = await startHarness(t)
+  t.same(scopesOfType(await ingest(h), 'database'), [], 'default false, as upstream')
+  const records = await ingest(h, { markDeletedSchemas: true })
+  const [scope, ...more] = scopesOfType(records, 'database')
+  t.same(more, [])
+  t.same(scope, {
+    scopeFqn: 'svc.default',
+    scopeEntityType: 'database',
+    seenFqns: ['sales', 'lakehouse', 'empty_schema', 'clickstream', 'Legacy_Mixed_Case'].map((s) => `svc.default.${s}`),
+    dryRun: false,
+    hardDelete: false,
+    recursive: true,
+  })
+  const i = records.findIndex((r) => r.kind === 'staleScope' && r.entity.scopeEntityType === 'database')
+  t.ok(records.slice(0, i).filter((r) => r.kind === 'table').length === records.filter((r) => r.kind === 'table').length, 'after every table of the database')
+})
+
+t.test('markDeletedSchemas: a schema that could not be read keeps the database from the clean-up', async (t) => {
+  const h = await startHarness(t)
+  const glue = h.aws.catalog.glue[h.aws.catalog.accountId]!
+  glue.push({ ...structuredClone(glue.find((d) => d.Name === 'empty_schema')!), Name: 'say "hi"' })
+  const records = await ingest(h, { markDeletedSchemas: true })
+  t.same(scopesOfType(records, 'database'), [], 'the unreadable schema would otherwise be deleted from OpenMetadata')
+  t.match(h.logs(), /svc\.default: no stale-schema clean-up, 1 schema\(s\) could not be read/)
+})
+
+t.test('markDeletedDatabases: one service scope naming every database; none when a catalog could not be listed', async (t) => {
+  const h = await startHarness(t)
+  const records = await ingest(h, { markDeletedDatabases: true }, { includeFederatedCatalogs: true })
+  t.same(scopesOfType(records, 'databaseService'), [
+    { scopeFqn: 'svc', scopeEntityType: 'databaseService', seenFqns: ['svc.default', 'svc.mysql_federated'], dryRun: false, hardDelete: false, recursive: true },
+  ])
+  h.aws.addFault({ action: 'athena:ListDatabases', kind: 'accessDenied' })
+  const failed = await ingest(h, { markDeletedDatabases: true }, { includeFederatedCatalogs: true })
+  t.same(scopesOfType(failed, 'databaseService'), [], 'mysql_federated was not listed: it is not gone')
+  t.match(h.logs(), /svc: no stale-database clean-up/)
+  t.same(scopesOfType(await ingest(h), 'databaseService'), [], 'default false, as upstream')
+})

@@ -66,14 +66,21 @@ t.test('a full ingest of the sample catalog lands every entity in OpenMetadata, 
   t.ok(lines.every((r) => r.sink.status === 'written'), 'lineage and stale scopes too')
   t.notOk(lines.some((r) => 'sink' in r.entity), 'no sink field inside entity')
 
-  // The server stored exactly what the stream carries, under the FQN OpenMetadata computes.
+  // The server stored exactly what the stream carries, under the FQN OpenMetadata computes; the service was
+  // created with the connection as the request gave it (the server encrypts secrets), the stream's has none.
   t.equal(om.entities.size, entities.length)
   let same = 0
   for (const r of entities) {
     const [type, fqn] = fqnOf(r)
-    if (t.same(om.byFqn(type, fqn)?.request, r.entity, `${type} ${fqn} stored as streamed`)) same++
+    const config = r.entity.connection?.config
+    const expected =
+      r.kind === 'databaseService' ? { ...r.entity, connection: { config: { ...config, awsConfig: { ...config.awsConfig, awsSecretAccessKey: TEST_SECRETS.secretAccessKey } } } } : r.entity
+    if (t.same(om.byFqn(type, fqn)?.request, expected, `${type} ${fqn} stored as streamed`)) same++
   }
   t.equal(same, entities.length)
+  t.equal(entities[0]!.entity.connection.config.awsConfig.awsSecretAccessKey, undefined, 'the stream carries no secret')
+  t.notOk(res.body.includes(TEST_SECRETS.secretAccessKey), 'nowhere in the answer')
+  t.ok(entities.filter((r) => r.kind === 'table').every((r) => /^[0-9a-f]{32}$/.test(r.entity.sourceHash)), 'every table carries its sourceHash')
   // Parents before children, in the order the server saw the writes.
   const position = new Map(om.writes.map((w, i) => [`${w.type}:${w.fqn}`, i]))
   const parentOf: Record<string, (e: any) => string> = {
@@ -112,18 +119,41 @@ t.test('a full ingest of the sample catalog lands every entity in OpenMetadata, 
   t.notOk(res.body.includes(om.token), 'nor in the answer')
 })
 
-t.test('a second run updates in place: same entities, same ids, 200s', async (t) => {
+t.test('a second run over an unchanged catalog: the service is left alone, no table is rewritten, the rest updates in place', async (t) => {
   const { h, om } = await setup(t)
   await ingest(h, body(h, om))
   const ids = new Map([...om.entities].map(([k, v]) => [k, v.id]))
   const count = om.entities.size
+  const before = om.requests.length
   const res = await ingest(h, body(h, om))
   const records = parseNdjson(res.body)
+  const run2 = om.requests.slice(before)
   t.equal(om.entities.size, count, 'no duplicate')
-  t.ok([...om.entities].every(([k, v]) => ids.get(k) === v.id && v.version === 0.2), 'same id, version bumped')
-  t.ok(entitiesOnly(records).every((r) => r.sink.status === 'written' && r.sink.httpStatus === 200), 'every entity line: written, 200')
-  t.equal(statusLine(records).sinkStatus.updated_records, count)
+  t.ok([...om.entities].every(([k, v]) => ids.get(k) === v.id), 'same ids')
+  const stored = [...om.entities.values()]
+  t.ok(stored.filter((e) => e.type === 'table' || e.type === 'databaseService').every((e) => e.version === 0.1), 'service and tables: not written again')
+  t.ok(stored.filter((e) => e.type !== 'table' && e.type !== 'databaseService').every((e) => e.version === 0.2), 'the others updated in place')
+  t.equal(run2.filter((r) => r.method === 'PUT' && (r.path === '/api/v1/tables' || r.path === '/api/v1/services/databaseServices')).length, 0, '0 table writes, no service write')
+  const reads = run2.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/tables'))
+  t.same([...new Set(reads.map((r) => r.path))], ['/api/v1/tables'], 'no GET per table: list pages only')
+  t.equal(reads.length, 4, 'one page per schema with tables (the sample has 4, none over 1000 tables, and one empty schema)')
+  const tables = entitiesOnly(records).filter((r) => r.kind === 'table')
+  t.ok(tables.length === 260 && tables.every((r) => r.sink.status === 'unchanged' && r.sink.httpStatus === null), 'every table line: unchanged')
+  t.same(entitiesOnly(records)[0]!.sink, { status: 'unchanged', httpStatus: 200 }, 'the service line: unchanged')
+  t.equal(statusLine(records).sinkStatus.updated_records, count - 260 - 1)
   t.equal(statusLine(records).sinkStatus.errors, 0)
+  t.ok(entityLines(records).filter((r) => r.kind === 'lineage').every((r) => r.sink.status === 'written'), 'lineage still lands')
+})
+
+t.test('an existing service with another connection is never overwritten (its stored secret stays)', async (t) => {
+  const { h, om } = await setup(t)
+  const theirs = { config: { ...athenaConnection(h.aws), awsConfig: { ...athenaConnection(h.aws).awsConfig, awsSecretAccessKey: 'the-users-own-working-secret' } } }
+  om.seed('databaseService', { name: 'athena_prod', serviceType: 'Athena', connection: theirs })
+  const records = parseNdjson((await ingest(h, body(h, om, { schemas: ['^sales$'] }))).body)
+  t.same(entitiesOnly(records)[0]!.sink, { status: 'unchanged', httpStatus: 200 })
+  t.same(om.byFqn('databaseService', 'athena_prod')!.request.connection, theirs, 'the stored connection is untouched')
+  t.equal(om.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/api/v1/services/')).length, 0, 'nothing but a lookup was sent for it')
+  t.equal(statusLine(records).sinkStatus.errors, 0, 'and the ingest went on under it')
 })
 
 t.test('a table the server rejects is a reported failure; the rest lands', async (t) => {
@@ -224,7 +254,7 @@ t.test('server failures beyond the retry bound are reported, never silent', asyn
   const tables = entityLines(records).filter((r) => r.kind === 'table')
   t.equal(tables.length, 5)
   t.ok(tables.every((r) => r.sink.status === 'failed' && r.sink.httpStatus === 503 && r.sink.error === 'Internal server error'))
-  t.equal(om.requests.filter((r) => r.path === '/api/v1/tables').length, 5 * SINK.maxAttempts, 'each table tried maxAttempts times')
+  t.equal(om.requests.filter((r) => r.method === 'PUT' && r.path === '/api/v1/tables').length, 5 * SINK.maxAttempts, 'each table tried maxAttempts times')
   const status = statusLine(records)
   const lineage = entityLines(records).filter((r) => r.kind === 'lineage')
   t.equal(status.entity.errors, 5 + lineage.length, 'the 5 tables and the lineage between them')

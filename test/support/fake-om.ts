@@ -4,22 +4,34 @@
  *
  *  - `GET /api/v1/system/version` is open (as the real JwtFilter leaves it); every other call needs
  *    `Authorization: Bearer <token>` (401 `{code, message}` otherwise);
+ *  - `GET /api/v1/system/version` answers `version` (default 2.0.0; settable);
  *  - `PUT /api/v1/services/databaseServices | databases | databaseSchemas | tables`: the body is validated
  *    against vendor/openmetadata-spec (400 `{code, message}` like the real server's), the parent must
  *    exist (404), the entity is stored by FQN (computed the OpenMetadata way, src/openmetadata/fqn.ts):
- *    201 when created, 200 when updated (same id, version + 0.1);
+ *    201 when created, 200 when updated (same id, version + 0.1). A PUT that would change the stored
+ *    connection of an existing database service is refused (403), as the brief says the real server
+ *    refuses it to the (non-admin) ingestion bot: the stored connection never changes;
  *  - `GET /api/v1/<collection>/name/<fqn>`, `GET /api/v1/users/loggedInUser`;
- *  - `PUT /api/v1/lineage` (AddLineageRequest with ids), `PUT /api/v1/tables/deleteStale`
- *    (BulkDeleteStaleRequest), and the fallback's `GET /api/v1/tables?databaseSchema=…&limit&after`
- *    (cursor paging) and `DELETE /api/v1/tables/<id>` / `DELETE /api/v1/tables/name/<fqn>` (soft delete);
+ *  - `PUT /api/v1/lineage` (AddLineageRequest with ids);
+ *  - `/api/v1/tables | databaseSchemas | databases/deleteStale` (BulkDeleteStaleRequest) as the server of
+ *    `version` serves it: DELETE from 2.0 (PUT answers 405), PUT before (DELETE answers 405); a DELETE without
+ *    a body is a 400 (upstream: a proxy that strips it must not read as "nothing seen"); an unknown scope
+ *    deletes nothing (200), as upstream's EntityStaleDeletion; recursive soft-deletes the children too;
+ *  - lists with cursor paging, `limit`, `after` and `fields` (only the base fields — id, name,
+ *    fullyQualifiedName, version, deleted — plus the fields asked for, e.g. `sourceHash`, as the real list
+ *    endpoints answer): `GET /api/v1/tables?databaseSchema|database|service=…`,
+ *    `GET /api/v1/databaseSchemas?database=…`, `GET /api/v1/databases?service=…`;
+ *  - `DELETE /api/v1/tables | databaseSchemas | databases/<id>` and `DELETE /api/v1/<collection>/name/<fqn>`
+ *    (soft delete; hardDelete=true removes);
  *  - automation workflows: `GET /api/v1/automations/workflows/name/<name>` and
  *    `PATCH /api/v1/automations/workflows/<id>` (JSON Patch add/replace, application/json-patch+json; a
  *    `/response` value must be a valid TestConnectionResult of the server's generation, `testConnectionSchema`),
  *    every PATCH body kept in order.
  *
  * Faults on demand: `unauthorized` (every authenticated call 401), `deleteStaleMissing` (the endpoint 404s,
- * as on servers before 2.0), `failNext({status, times, retryAfter?})` (429 / 5xx for the next matching
- * writes), `reject(name, message)` (400 for the entity of that name).
+ * as on servers that never had it), `failNext({status, times, retryAfter?})` (429 / 5xx for the next matching
+ * writes), `reject(name, message)` (400 for the entity of that name), `hostilePaging` (every list answers a
+ * full page and a cursor: `repeatCursor` the same one each time, `endless` a new one each time).
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -29,7 +41,7 @@ import { validateOm } from './om-spec.js'
 import { validateTestConnectionResult } from './test-connection-spec.js'
 
 export const FAKE_OM_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.fake-ingestion-bot-jwt.c2lnbmF0dXJl'
-export const FAKE_OM_VERSION = '1.9.4'
+export const FAKE_OM_VERSION = '2.0.0'
 
 export interface StoredEntity {
   id: string
@@ -70,7 +82,10 @@ export interface FakeOm {
   patches: Array<{ id: string; body: any }>
   requests: RecordedRequest[]
   unauthorized: boolean
+  /** What /v1/system/version answers; from 2.0 deleteStale is DELETE, before it PUT. */
+  version: string
   deleteStaleMissing: boolean
+  hostilePaging?: 'repeatCursor' | 'endless'
   /** Delay before each answer (to observe concurrency). */
   delayMs: number
   /** Most requests being handled at once, so far. */
@@ -181,6 +196,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
     patches: [],
     requests: [],
     unauthorized: false,
+    version: opts.version ?? FAKE_OM_VERSION,
     deleteStaleMissing: false,
     delayMs: 0,
     maxInFlight: 0,
@@ -215,7 +231,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
   async function handle(method: string, path: string, query: URLSearchParams, headers: IncomingMessage['headers'], body: unknown): Promise<[number, unknown]> {
     if (!path.startsWith('/api/v1/')) throw new HttpError(404, `HTTP 404 Not Found`)
     const rest = path.slice('/api/v1/'.length)
-    if (method === 'GET' && rest === 'system/version') return [200, { version: opts.version ?? FAKE_OM_VERSION, revision: 'f4ke', timestamp: 1767225600000 }]
+    if (method === 'GET' && rest === 'system/version') return [200, { version: om.version, revision: 'f4ke', timestamp: 1767225600000 }]
 
     const auth = headers.authorization
     if (!auth) throw new HttpError(401, 'Not Authorized! Token not present')
@@ -245,6 +261,9 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       }
       const fqn = kind.fqn(e)
       const existing = entities.get(key(kind.type, fqn))
+      if (existing && kind.type === 'databaseService' && JSON.stringify(existing.request.connection) !== JSON.stringify(e.connection)) {
+        throw new HttpError(403, `ingestion-bot is not allowed to change the connection of the existing databaseService ${fqn}`)
+      }
       let status: number
       let stored: StoredEntity
       if (existing) {
@@ -278,15 +297,22 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       return [200, {}]
     }
 
-    if (method === 'PUT' && rest === 'tables/deleteStale') {
+    const deleteStale = /^(tables|databaseSchemas|databases)\/deleteStale$/.exec(rest)
+    if (deleteStale && (method === 'PUT' || method === 'DELETE')) {
+      const served = Number(/^(\d+)/.exec(om.version)?.[1] ?? 0) >= 2 ? 'DELETE' : 'PUT'
       if (om.deleteStaleMissing) throw new HttpError(404, 'HTTP 404 Not Found')
+      if (method !== served) throw new HttpError(405, 'HTTP 405 Method Not Allowed')
+      if (body === undefined) throw new HttpError(400, 'deleteStale needs a BulkDeleteStaleRequest body')
       const req = validated('type/bulkDeleteStaleRequest.json', body)
-      if (!['databaseSchema', 'database', 'service', 'databaseService'].includes(req.scopeEntityType)) {
-        throw new HttpError(400, `Unknown scopeEntityType ${req.scopeEntityType}`)
-      }
+      const collection = deleteStale[1]!
+      const scopes: Record<string, string[]> = { tables: ['databaseSchema', 'database', 'service', 'databaseService'], databaseSchemas: ['database', 'service', 'databaseService'], databases: ['service', 'databaseService'] }
+      if (!scopes[collection]!.includes(req.scopeEntityType)) throw new HttpError(400, `Unsupported scopeEntityType '${req.scopeEntityType}' for deleteStale`)
+      const scopeType = req.scopeEntityType === 'service' ? 'databaseService' : req.scopeEntityType
       const seen = new Set<string>(req.seenFqns)
-      const stale = seen.size === 0 ? [] : liveTables().filter((tb) => tb.fqn.startsWith(`${req.scopeFqn}.`) && !seen.has(tb.fqn))
-      if (!req.dryRun) for (const tb of stale) tb.deleted = true
+      const type = TYPE_OF_COLLECTION[collection]!
+      const scopeExists = entities.has(key(scopeType, req.scopeFqn))
+      const stale = seen.size === 0 || !scopeExists ? [] : live(type).filter((x) => x.fqn.startsWith(`${req.scopeFqn}.`) && !seen.has(x.fqn))
+      if (!req.dryRun) for (const x of stale) softDelete(x, req.recursive !== false)
       return [
         200,
         {
@@ -295,34 +321,51 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
           numberOfRowsProcessed: stale.length,
           numberOfRowsPassed: stale.length,
           numberOfRowsFailed: 0,
-          successRequest: stale.map((tb) => ({ request: tb.fqn, message: 'deleted' })),
+          successRequest: stale.map((x) => ({ request: x.fqn, status: 200 })),
           failedRequest: [],
         },
       ]
     }
 
-    if (method === 'GET' && rest === 'tables') {
+    const list = /^(tables|databaseSchemas|databases)$/.exec(rest)
+    if (method === 'GET' && list) {
+      const type = TYPE_OF_COLLECTION[list[1]!]!
       const limit = Number(query.get('limit') ?? 10)
+      const fields = (query.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean)
+      if (om.hostilePaging) {
+        const n = om.requests.filter((r) => r.path === path).length
+        const junk = Array.from({ length: limit }, (_, i) => ({ id: randomUUID(), name: `ghost${n}_${i}`, fullyQualifiedName: `ghost.${n}.${i}`, version: 0.1, deleted: false }))
+        return [200, { data: junk, paging: { total: 1e9, after: om.hostilePaging === 'repeatCursor' ? 'c2FtZQ==' : Buffer.from(String(n + 1)).toString('base64') } }]
+      }
       const after = Number(query.get('after') ? Buffer.from(query.get('after')!, 'base64').toString() : 0)
-      let scope: (tb: StoredEntity) => boolean = () => true
       const schema = query.get('databaseSchema')
       const database = query.get('database')
       const service = query.get('service')
-      if (schema) scope = (tb) => tb.request.databaseSchema === schema
-      else if (database) scope = (tb) => tb.fqn.startsWith(`${database}.`)
-      else if (service) scope = (tb) => tb.fqn.startsWith(`${quoteFqnPart(service)}.`)
-      const all = liveTables().filter(scope).sort((a, b) => a.fqn.localeCompare(b.fqn))
+      let scope: (x: StoredEntity) => boolean = () => true
+      if (schema) scope = (x) => x.fqn.startsWith(`${schema}.`)
+      else if (database) scope = (x) => x.fqn.startsWith(`${database}.`)
+      else if (service) scope = (x) => x.fqn.startsWith(`${quoteFqnPart(service)}.`)
+      const all = live(type).filter(scope).sort((a, b) => a.fqn.localeCompare(b.fqn))
       const page = all.slice(after, after + limit)
       const next = after + limit < all.length ? Buffer.from(String(after + limit)).toString('base64') : undefined
-      return [200, { data: page.map(view), paging: { total: all.length, ...(next ? { after: next } : {}) } }]
+      const listed = (x: StoredEntity) => ({
+        id: x.id,
+        name: x.request.name,
+        fullyQualifiedName: x.fqn,
+        version: x.version,
+        deleted: x.deleted,
+        ...Object.fromEntries(fields.filter((f) => x.request[f] !== undefined).map((f) => [f, x.request[f]])),
+      })
+      return [200, { data: page.map(listed), paging: { total: all.length, ...(next ? { after: next } : {}) } }]
     }
 
-    const tableById = /^tables\/([0-9a-f-]{36})$/.exec(rest)
-    if (method === 'DELETE' && tableById) {
-      const found = byId(tableById[1]!)
-      if (!found || found.type !== 'table') throw new HttpError(404, `table instance for ${tableById[1]} not found`)
-      if (query.get('hardDelete') === 'true') entities.delete(key('table', found.fqn))
-      else found.deleted = true
+    const deleteById = /^(tables|databaseSchemas|databases)\/([0-9a-f-]{36})$/.exec(rest)
+    if (method === 'DELETE' && deleteById) {
+      const type = TYPE_OF_COLLECTION[deleteById[1]!]!
+      const found = byId(deleteById[2]!)
+      if (!found || found.type !== type) throw new HttpError(404, `${type} instance for ${deleteById[2]} not found`)
+      if (query.get('hardDelete') === 'true') entities.delete(key(type, found.fqn))
+      else softDelete(found, query.get('recursive') === 'true')
       return [200, view(found)]
     }
 
@@ -348,8 +391,14 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
     throw new HttpError(404, `HTTP 404 Not Found`)
   }
 
-  function liveTables(): StoredEntity[] {
-    return [...entities.values()].filter((e) => e.type === 'table' && !e.deleted)
+  function live(type: string): StoredEntity[] {
+    return [...entities.values()].filter((e) => e.type === type && !e.deleted)
+  }
+
+  /** Soft delete; recursive: the entities under it (by FQN) too. */
+  function softDelete(entity: StoredEntity, recursive: boolean): void {
+    entity.deleted = true
+    if (recursive) for (const e of entities.values()) if (e.fqn.startsWith(`${entity.fqn}.`) && e.type !== 'tag') e.deleted = true
   }
 
   let inFlight = 0

@@ -29,13 +29,15 @@
  *    CreateDatabase/CreateDatabaseSchema copies is not checked at all).
  *
  * The stale create-request copies lack fields current upstream has (`owners`, `domains`, `dataProducts`, ...): we do
- * NOT patch them in; our payloads simply do not use fields those copies reject.
+ * NOT patch them in; our payloads simply do not use fields those copies reject. The one exception is `sourceHash`
+ * on CreateDatabase/CreateDatabaseSchema, which our payloads carry as upstream's do: it is added to the in-memory
+ * copies with createTable.json's own definition (string, 1–32 characters).
  *
  * Payloads are validated as they travel (JSON round-trip, so `undefined` members vanish), without defaults or type
  * coercion, so validation never mutates the caller's object. The Ajv instance is built once, lazily; compiled
  * validators are cached per schema path.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
@@ -47,8 +49,8 @@ const require = createRequire(import.meta.url)
 const { Ajv2020: Ajv2020Class } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
 const addFormats = require('ajv-formats') as FormatsPlugin
 
-/** Repo root (two levels up from test/support/). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** Repo root: two levels up from test/support/, three from the compiled dist/test/support/ (the benchmark runs that). */
+export const REPO_ROOT = [2, 3].map((up) => resolve(dirname(fileURLToPath(import.meta.url)), ...Array<string>(up).fill('..'))).find((dir) => existsSync(join(dir, 'vendor', 'openmetadata-spec')))!
 /** The spec folder the tests validate against: the repository's own copy, so a fresh clone needs nothing beside it. */
 export const OM_SPEC_DIR = resolve(REPO_ROOT, 'vendor', 'openmetadata-spec')
 /** Base URI under which each spec file is registered by its relative path. */
@@ -56,6 +58,8 @@ export const OM_BASE_URI = 'https://om.local/'
 
 const ATHENA_PATH = 'entity/services/connections/database/athenaConnection.json'
 const ATHENA_UI_RESOLVED_PATH = 'ui-resolved/connections/database/athenaConnection.json'
+const CREATE_TABLE_PATH = 'api/data/createTable.json'
+const SOURCE_HASH_OVERLAY = ['api/data/createDatabase.json', 'api/data/createDatabaseSchema.json']
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type JsonObject = { [key: string]: Json }
@@ -183,6 +187,12 @@ export function buildSpecSchemas(): Map<string, JsonObject> {
     type: 'string',
   }
   schemas.set(ATHENA_PATH, athena)
+
+  // sourceHash on the stale CreateDatabase/CreateDatabaseSchema copies, as current upstream has it (generated
+  // openmetadata-ui .../generated/api/data/createDatabase.ts and createDatabaseSchema.ts: `sourceHash?: string`),
+  // defined exactly as createTable.json (current here) defines it.
+  const sourceHash = (schemas.get(CREATE_TABLE_PATH)!.properties as JsonObject).sourceHash!
+  for (const rel of SOURCE_HASH_OVERLAY) (schemas.get(rel)!.properties as JsonObject).sourceHash = structuredClone(sourceHash)
 
   const dangling = readDanglingRefs()
   // Version skew: empty definitions/entityName in the target files.
