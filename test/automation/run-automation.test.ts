@@ -14,7 +14,8 @@ const AUTOMATION = { prefix: PREFIX, username: USER, password: PASSWORD, reporte
 const SINK = { concurrency: 4, maxAttempts: 3, requestTimeoutMs: 5_000, retryBaseMs: 5, maxRetryDelayMs: 1_000 }
 const basic = (user = USER, password = PASSWORD) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
-async function setup(t: { teardown(fn: () => unknown): void }, automation: Record<string, unknown> = AUTOMATION, omOptions: FakeOmOptions = {}) {
+/** Unless a test says otherwise, a server of the generation before the current step fields (its TestConnectionResult is the vendored one). */
+async function setup(t: { teardown(fn: () => unknown): void }, automation: Record<string, unknown> = AUTOMATION, omOptions: FakeOmOptions = { version: '1.9.4' }) {
   const h = await startHarness(t, { config: { automation: automation as never, openMetadataSink: SINK } })
   const om = await startFakeOm(t, omOptions)
   return { h, om }

@@ -385,7 +385,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
         throw new HttpError(415, 'HTTP 415 Unsupported Media Type')
       }
       om.patches.push({ id: wfById[1]!, body })
-      applyPatch(wf, body, opts.testConnectionSchema ?? 'legacy')
+      applyPatch(wf, body, opts.testConnectionSchema ?? (atLeast(om.version, '1.14.0') ? 'current' : 'legacy'))
       return [200, wf]
     }
     throw new HttpError(404, `HTTP 404 Not Found`)
@@ -477,3 +477,11 @@ function applyPatch(doc: Record<string, any>, ops: unknown, resultShape: 'legacy
   }
 }
 
+
+/** x.y.z ≥ x.y.z, numerically (the fake's own comparison: upstream's step fields came after 1.13). */
+function atLeast(version: string, min: string): boolean {
+  const a = version.split('.').map((n) => parseInt(n, 10) || 0)
+  const b = min.split('.').map((n) => parseInt(n, 10) || 0)
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)
+  return true
+}
