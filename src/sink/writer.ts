@@ -20,6 +20,7 @@ import { appendFqn, quoteFqnPart, unquoteFqnPart } from '../openmetadata/fqn.js'
 import type { StepSummary } from '../openmetadata/om-types.js'
 import { DEFAULT_MAX_FAILURES, StepTracker } from '../openmetadata/status.js'
 import { scrubSecrets } from '../aws/errors.js'
+import type { SinkContext, SinkExtension } from './extension.js'
 import { createLimit } from './limit.js'
 import { OmUnreachableError, serverMessage, type OmClient, type OmResponse } from './om-client.js'
 
@@ -53,6 +54,8 @@ export interface WriterOptions {
   window?: number
   /** A line for the log for each failure (never carries the JWT). */
   onFailure?: (name: string, error: string, httpStatus: number | null) => void
+  /** Writes further kinds (the query log's usage: usage-writer.ts); its finish runs before the status line. */
+  extension?: SinkExtension
 }
 
 interface EntityKind {
@@ -132,6 +135,7 @@ export async function* writeToOpenMetadata<R extends AnyRecord>(
     for await (const record of records) {
       if (record.kind === 'status') {
         while (queue.length > 0) yield await release()
+        await sink.finish()
         yield sink.withStatus(record)
         continue
       }
@@ -154,12 +158,27 @@ class SinkState {
   private readonly ids = new Map<string, string>()
   private readonly inFlight = new Set<Promise<SinkOutcome>>()
   private readonly limit: ReturnType<typeof createLimit>
+  private readonly context: SinkContext
 
   constructor(
     private readonly client: OmClient,
     private readonly opts: WriterOptions,
   ) {
     this.limit = createLimit(Math.max(1, opts.concurrency))
+    this.context = {
+      client,
+      limit: (task) => this.limit(task),
+      send: (name, method, path, req = {}) => this.send(name, method, path, req),
+      resolve: (ref) => this.resolve(ref),
+      fail: (name, httpStatus, error) => this.fail(name, httpStatus, error),
+      written: () => this.tracker.record(),
+      message: (res) => this.message(res),
+    }
+  }
+
+  async finish(): Promise<void> {
+    await this.idle()
+    await this.opts.extension?.finish?.(this.context).catch((err: unknown) => void this.fail('sink', null, this.describe(err)))
   }
 
   start(record: AnyRecord): Promise<SinkOutcome> {
@@ -186,6 +205,7 @@ class SinkState {
   }
 
   private dispatch(record: AnyRecord): Promise<SinkOutcome> {
+    if (this.opts.extension?.handles(record.kind)) return this.opts.extension.write(record, this.context)
     const entity = (record.entity ?? {}) as Record<string, unknown>
     const kind = ENTITY_KINDS[record.kind]
     if (kind) return this.putEntity(kind, entity)
@@ -379,7 +399,7 @@ class SinkState {
   }
 }
 
-function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {
+export function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {
   return typeof (x as OmResponse).text === 'string' && typeof (x as OmResponse).attempts === 'number'
 }
 

@@ -14,7 +14,9 @@
  *    (cursor paging) and `DELETE /api/v1/tables/<id>` / `DELETE /api/v1/tables/name/<fqn>` (soft delete);
  *  - automation workflows: `GET /api/v1/automations/workflows/name/<name>` and
  *    `PATCH /api/v1/automations/workflows/<id>` (JSON Patch add/replace, application/json-patch+json; a
- *    `/response` value must be a valid TestConnectionResult), every PATCH body kept in order.
+ *    `/response` value must be a valid TestConnectionResult), every PATCH body kept in order;
+ *  - usage and queries (`POST /api/v1/usage/…`, `PUT /api/v1/queries`, …): fake-om-usage.ts, its state in
+ *    `usageApi`.
  *
  * Faults on demand: `unauthorized` (every authenticated call 401), `deleteStaleMissing` (the endpoint 404s,
  * as on servers before 2.0), `failNext({status, times, retryAfter?})` (429 / 5xx for the next matching
@@ -24,6 +26,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { appendFqn, quoteFqnPart } from '../../src/openmetadata/fqn.js'
+import { createFakeUsageApi, handleUsageApi, type FakeUsageApi } from './fake-om-usage.js'
 import { validateOm } from './om-spec.js'
 
 export const FAKE_OM_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.fake-ingestion-bot-jwt.c2lnbmF0dXJl'
@@ -66,6 +69,7 @@ export interface FakeOm {
   workflows: Map<string, Record<string, any>>
   /** Every PATCH of an automation workflow, in order. */
   patches: Array<{ id: string; body: any }>
+  usageApi: FakeUsageApi
   requests: RecordedRequest[]
   unauthorized: boolean
   deleteStaleMissing: boolean
@@ -166,6 +170,7 @@ export async function startFakeOm(t?: TapLike, opts: { token?: string } = {}): P
     lineage: [],
     workflows: new Map(),
     patches: [],
+    usageApi: createFakeUsageApi(),
     requests: [],
     unauthorized: false,
     deleteStaleMissing: false,
@@ -332,6 +337,8 @@ export async function startFakeOm(t?: TapLike, opts: { token?: string } = {}): P
       applyPatch(wf, body)
       return [200, wf]
     }
+    const usage = handleUsageApi(om.usageApi, { byId, byFqn: om.byFqn, error: (s, m) => new HttpError(s, m) }, method, rest, query, body)
+    if (usage) return usage
     throw new HttpError(404, `HTTP 404 Not Found`)
   }
 
