@@ -4,8 +4,9 @@
  *
  *  - each `usageSummary` record (a TableUsageCount: one table, one day) → the table by FQN
  *    (`GET /v1/tables/name/{fqn}`), then `POST /v1/usage/table/{id}` with a UsageRequest `{date, count}`
- *    (`publish_table_usage`), then its queries (`ingest_entity_queries_data`): each distinct SQL text is one
- *    Query entity, named by the server with the MD5 of its text under the service (`<service>.<md5>`,
+ *    (`publish_table_usage`), then its queries (`ingest_entity_queries_data`): each query's literals are
+ *    masked first (`mask_query`, src/lineage/mask-query.ts); each distinct masked text is one Query entity,
+ *    named by the server with the MD5 of its text under the service (`<service>.<md5>`,
  *    QueryRepository.prepare). It is looked up by that name; created with `PUT /v1/queries` (a
  *    CreateQueryRequest whose queryUsedIn is the table) when missing, else linked to the table by
  *    `PUT /v1/queries/{id}/usage` unless its queryUsedIn has it already (as upstream's bulk path: a rerun
@@ -23,6 +24,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { QueryLogSourceT } from '../../schemas/query-log.js'
+import { maskQuery } from '../lineage/mask-query.js'
 import { appendFqn, buildFqn, quoteFqnPart } from '../openmetadata/fqn.js'
 import type { CreateQueryRequest, TableUsageCount } from '../querylog/om-types.js'
 import { pipelineOf } from '../querylog/plan.js'
@@ -111,9 +113,10 @@ class UsageWriter implements SinkExtension {
     const failures: string[] = []
     const seen = new Set<string>()
     for (const q of u.sqlQueries ?? []) {
-      if (seen.has(q.query)) continue
-      seen.add(q.query)
-      const linked = await this.linkQuery(q, table, fqn, ctx)
+      const masked = maskQuery(q.query)
+      if (seen.has(masked)) continue
+      seen.add(masked)
+      const linked = await this.linkQuery({ ...q, query: masked }, table, fqn, ctx)
       if (linked) failures.push(linked.error ?? 'not written')
     }
     if (failures.length > 0) {
