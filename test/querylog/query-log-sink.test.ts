@@ -218,3 +218,30 @@ t.test('Accept: application/json: each item keeps its sink outcome, the document
   t.ok(doc.usage.length > 0 && doc.usage.every((u: any) => ['written', 'failed'].includes(u.sink?.status)))
   t.ok(doc.sinkStatus.records > 0)
 })
+
+t.test('the server failing usage or query calls: those records fail, named in the status; the run goes on', async (t) => {
+  const { h, om } = await setup(t)
+  const orders = om.byFqn('table', 'athena_prod.default.sales.orders')!
+  om.failNext({ status: 500, times: 1000, match: (m, p) => m === 'POST' && p === `/api/v1/usage/table/${orders.id}` })
+  om.failNext({ status: 503, times: 1000, match: (m, p) => m === 'PUT' && p === '/api/v1/queries' })
+  const { res, records } = await queryLog(h, om, { queryLogDuration: 7 })
+  t.equal(res.statusCode, 200)
+  const usage = byKind(records, 'usageSummary') as Array<QueryLogLine & { sink: any }>
+  const ofOrders = usage.filter((u) => tableFqn(u.entity) === 'athena_prod.default.sales.orders')
+  t.ok(ofOrders.length >= 2)
+  for (const u of ofOrders) {
+    t.equal(u.sink.status, 'failed')
+    t.equal(u.sink.httpStatus, 500, 'the server’s answer after the retries')
+  }
+  t.notOk(om.usageApi.usage.has(orders.id))
+  const customers = usage.find((u) => tableFqn(u.entity) === 'athena_prod.default.sales.customers')!
+  t.equal(customers.sink.status, 'failed', 'usage written, its queries not: the record says so')
+  t.match(customers.sink.error, /^usage written; \d+ of \d+ queries not: /)
+  t.ok(om.usageApi.usage.has(om.byFqn('table', 'athena_prod.default.sales.customers')!.id), 'its usage is on the server')
+  t.equal(om.usageApi.queries.size, 0)
+  const status = records.at(-1)!
+  t.ok(status.sinkStatus.failures.some((f: any) => f.name === `usage of athena_prod.default.sales.orders on ${ofOrders[0]!.entity.date}`))
+  t.ok(status.sinkStatus.failures.some((f: any) => /^query athena_prod\.[0-9a-f]{32}$/.test(f.name)), 'a failed query is named by its FQN')
+  t.same(om.usageApi.percentiles.map((p) => p.entity), ['table', 'database'], 'the percentiles still follow the usage that was written')
+  t.notOk(res.body.includes(om.token))
+})
