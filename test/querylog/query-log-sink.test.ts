@@ -160,6 +160,8 @@ t.test('a second run finds its queries by name: nothing created twice, no usage 
   const { h, om } = await setup(t)
   await queryLog(h, om, { queryLogDuration: 7 })
   const before = new Map([...om.usageApi.queries].map(([k, q]) => [k, [...q.usedIn]]))
+  const orders = om.byFqn('table', 'athena_prod.default.sales.orders')!
+  const firstCounts = new Map(om.usageApi.usage.get(orders.id))
   const puts = om.requests.length
   const { res } = await queryLog(h, om, { queryLogDuration: 7 })
   t.equal(res.statusCode, 200)
@@ -167,6 +169,8 @@ t.test('a second run finds its queries by name: nothing created twice, no usage 
   t.equal(second.filter((r) => r.method === 'PUT' && r.path === '/api/v1/queries').length, 0, 'no query created again')
   t.equal(second.filter((r) => r.method === 'PUT' && /\/usage$/.test(r.path)).length, 0, 'no link sent again')
   t.same(new Map([...om.usageApi.queries].map(([k, q]) => [k, q.usedIn])), before)
+  // Usage is POSTed, as upstream posts it, and the server adds a POST to the day's count: a rerun of a window counts it again.
+  t.same(om.usageApi.usage.get(orders.id), new Map([...firstCounts].map(([d, n]) => [d, 2 * n])))
 })
 
 t.test('DatabaseLineage: the edges reach OpenMetadata; usage is the usage workflow’s', async (t) => {

@@ -4,7 +4,8 @@
  *
  *  - `POST /api/v1/usage/{entity}/{id}`: body DailyCount `{count ≥ 0, date}` (type/dailyCount.json, the
  *    type UsageResource declares; 400 otherwise); the entity must exist with that type and not be deleted
- *    (404); the count is added to that day's (201, an EntityUsage);
+ *    (404); the count is added to that day's, as CollectionDAO.UsageDAO.insertOrUpdateCount does
+ *    (201, an EntityUsage);
  *  - `POST /api/v1/usage/compute.percentile/{entity}/{date}`: 201 with no body; an entity type without
  *    usage or a date that is not YYYY-MM-DD is a 400;
  *  - `PUT /api/v1/queries`: CreateQueryRequest (api/data/createQuery.json; 400); `service` must name an
