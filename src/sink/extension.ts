@@ -12,8 +12,6 @@ export interface SinkContext {
   limit<T>(task: () => Promise<T>): Promise<T>
   /** One call; a server that does not answer comes back as a failed outcome (already counted). */
   send(name: string, method: string, path: string, req?: OmRequest): Promise<OmResponse | SinkOutcome>
-  /** An entity named by type + FQN as `{id, type}` (this run's writes first, else looked up), or a failed outcome (not counted). */
-  resolve(ref: { type: string; fullyQualifiedName: string }): Promise<{ id: string; type: string } | SinkOutcome>
   /** Counts a failure in the sink's status (name: the asset) and logs it; returns the failed outcome. */
   fail(name: string, httpStatus: number | null, error: string): SinkOutcome
   /** Counts a record written. */

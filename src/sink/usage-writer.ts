@@ -3,8 +3,10 @@
  * metadata_usage.py MetadataUsageBulkSink, with the ometa table and query mixins):
  *
  *  - each `usageSummary` record (a TableUsageCount: one table, one day) → the table by FQN
- *    (`GET /v1/tables/name/{fqn}`), then `POST /v1/usage/table/{id}` with a UsageRequest `{date, count}`
- *    (`publish_table_usage`), then its queries (`ingest_entity_queries_data`): each query's literals are
+ *    (`GET /v1/tables/name/{fqn}?fields=columns`), then `POST /v1/usage/table/{id}` with a UsageRequest
+ *    `{date, count}` (`publish_table_usage`), then its equality joins as TableJoins (`PUT /v1/tables/{id}/joins`,
+ *    `publish_frequently_joined_with`; a joined column whose table or column the server lacks is left out,
+ *    as upstream leaves it), then its queries (`ingest_entity_queries_data`): each query's literals are
  *    masked first (`mask_query`, src/lineage/mask-query.ts); each distinct masked text is one Query entity,
  *    named by the server with the MD5 of its text under the service (`<service>.<md5>`,
  *    QueryRepository.prepare). It is looked up by that name; created with `PUT /v1/queries` (a
@@ -32,6 +34,7 @@ import type { SinkContext, SinkExtension } from './extension.js'
 import { isResponse, type SinkOutcome } from './writer.js'
 
 type Ref = { id: string; type: string }
+type TableEntity = Ref & { columns: string[] }
 
 interface StoredQuery {
   id: string
@@ -51,8 +54,11 @@ export function queryChecksum(sql: string): string {
 
 const isOutcome = (x: Ref | StoredQuery | SinkOutcome): x is SinkOutcome => 'status' in x
 
+/** A column of the table by name, as upstream's get_column_fqn matches it (case-insensitively). */
+const columnOf = (table: TableEntity, name: string) => table.columns.find((c) => c.toLowerCase() === name.toLowerCase())
+
 class UsageWriter implements SinkExtension {
-  private readonly tables = new Map<string, Promise<Ref | SinkOutcome>>()
+  private readonly tables = new Map<string, Promise<TableEntity | SinkOutcome>>()
   private readonly queries = new Map<string, Promise<StoredQuery | SinkOutcome>>()
   private published = 0
 
@@ -111,6 +117,8 @@ class UsageWriter implements SinkExtension {
     ctx.written()
 
     const failures: string[] = []
+    const joins = await this.joins(u, table, fqn, ctx)
+    if (joins) failures.push(`joins: ${joins.error ?? 'not written'}`)
     const seen = new Set<string>()
     for (const q of u.sqlQueries ?? []) {
       const masked = maskQuery(q.query)
@@ -120,18 +128,70 @@ class UsageWriter implements SinkExtension {
       if (linked) failures.push(linked.error ?? 'not written')
     }
     if (failures.length > 0) {
-      return { status: 'failed', httpStatus: res.status, error: `usage written; ${failures.length} of ${seen.size} queries not: ${failures[0]}` }
+      return { status: 'failed', httpStatus: res.status, error: `usage written, but ${failures.length} of its joins and queries not; the first: ${failures[0]}` }
     }
     return { status: 'written', httpStatus: res.status }
   }
 
-  private table(fqn: string, ctx: SinkContext): Promise<Ref | SinkOutcome> {
+  /** A table by FQN with its column names, once per run; a failed outcome (not counted) when the server lacks it. */
+  private table(fqn: string, ctx: SinkContext): Promise<TableEntity | SinkOutcome> {
     let found = this.tables.get(fqn)
     if (!found) {
-      found = ctx.limit(() => ctx.resolve({ type: 'table', fullyQualifiedName: fqn }))
+      found = (async (): Promise<TableEntity | SinkOutcome> => {
+        const res = await ctx.limit(() => ctx.send(fqn, 'GET', `/v1/tables/name/${encodeURIComponent(fqn)}`, { query: { fields: 'columns' } }))
+        if (!isResponse(res)) return res
+        const e = res.json as { id?: unknown; columns?: Array<{ name?: unknown }> } | undefined
+        if (res.status === 200 && typeof e?.id === 'string') return { id: e.id, type: 'table', columns: (e.columns ?? []).map((c) => String(c.name)) }
+        return { status: 'failed', httpStatus: res.status, error: res.status === 404 ? `table ${fqn} does not exist in OpenMetadata` : `looking up table ${fqn}: ${ctx.message(res)}` }
+      })()
       this.tables.set(fqn, found)
     }
     return found
+  }
+
+  /** `schema.table` of a join (TableColumn.table) as a table FQN in the usage's database. */
+  private joinedTableFqn(u: TableUsageCount, name: string): string | undefined {
+    const dot = name.indexOf('.')
+    const schema = dot > 0 ? name.slice(0, dot) : u.databaseSchema
+    if (!schema) return undefined
+    try {
+      return buildFqn(u.serviceName, u.databaseName ?? 'default', schema, dot > 0 ? name.slice(dot + 1) : name)
+    } catch {
+      return undefined
+    }
+  }
+
+  /** The day's equality joins of the table as one TableJoins; a failure (counted) is returned. */
+  private async joins(u: TableUsageCount, table: TableEntity, fqn: string, ctx: SinkContext): Promise<SinkOutcome | undefined> {
+    const byColumn = new Map<string, Map<string, number>>()
+    for (const j of u.joins ?? []) {
+      const own = j.tableColumn?.column ? columnOf(table, j.tableColumn.column) : undefined
+      if (!own) continue
+      for (const w of j.joinedWith ?? []) {
+        const otherFqn = w.table && w.column ? this.joinedTableFqn(u, w.table) : undefined
+        const other = otherFqn ? await this.table(otherFqn, ctx) : undefined
+        const column = other && !isOutcome(other) ? columnOf(other, w.column!) : undefined
+        if (!column) continue
+        const counts = byColumn.get(own) ?? new Map<string, number>()
+        const key = appendFqn(otherFqn!, column)
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+        byColumn.set(own, counts)
+      }
+    }
+    if (byColumn.size === 0) return undefined
+    const body = {
+      startDate: u.date,
+      columnJoins: [...byColumn].map(([columnName, counts]) => ({
+        columnName,
+        joinedWith: [...counts].map(([fullyQualifiedName, joinCount]) => ({ fullyQualifiedName, joinCount })),
+      })),
+      directTableJoins: [],
+    }
+    const name = `joins of ${fqn} on ${u.date}`
+    const res = await ctx.limit(() => ctx.send(name, 'PUT', `/v1/tables/${encodeURIComponent(table.id)}/joins`, { body }))
+    if (!isResponse(res)) return res
+    if (res.status < 200 || res.status >= 300) return ctx.fail(name, res.status, ctx.message(res))
+    return undefined
   }
 
   /** The query used in the table: found or created once per run, then linked. A failure (counted) is returned. */

@@ -169,7 +169,6 @@ class SinkState {
       client,
       limit: (task) => this.limit(task),
       send: (name, method, path, req = {}) => this.send(name, method, path, req),
-      resolve: (ref) => this.resolve(ref),
       fail: (name, httpStatus, error) => this.fail(name, httpStatus, error),
       written: () => this.tracker.record(),
       message: (res) => this.message(res),

@@ -128,12 +128,28 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   t.ok(storedSql.some((s) => s.includes("FROM sales.events\nWHERE dt BETWEEN ? AND ?")), 'the literals are ? in the stored text')
   t.notOk(storedSql.some((s) => s.includes('"app": "OpenMetadata"') || s.includes('"app": "dbt"')), 'no OpenMetadata or dbt query')
 
+  // Joins (publish_frequently_joined_with): `FROM orders o JOIN customers c ON o.customer_id = c.customer_id`, both ways;
+  // the cancelled `sales.events e JOIN sales.orders o ON o.customer_id = e.user_id` gives none.
+  const joinCalls = om.requests.filter((r) => r.method === 'PUT' && /\/joins$/.test(r.path))
+  t.ok(joinCalls.length >= 2)
+  for (const call of joinCalls) {
+    const v = validateOm('entity/data/table.json#/definitions/tableJoins', call.body)
+    t.ok(v.valid && call.status === 200, `TableJoins valid and taken: ${v.errors}`)
+  }
+  const joinDay = dayOf(history.find((q) => q.Query.includes('JOIN customers c ON o.customer_id = c.customer_id'))!)
+  const joinsOf = (fqn: string) => om.usageApi.joins.get(om.byFqn('table', fqn)!.id) ?? []
+  const joinedWith = (fqn: string, column: string) =>
+    joinsOf(fqn).filter((j) => j.startDate === joinDay).flatMap((j) => j.columnJoins.filter((c: any) => c.columnName === column).flatMap((c: any) => c.joinedWith))
+  t.same(joinedWith('athena_prod.default.sales.customers', 'customer_id'), [{ fullyQualifiedName: 'athena_prod.default.sales.orders.customer_id', joinCount: 1 }])
+  t.same(joinedWith('athena_prod.default.sales.orders', 'customer_id'), [{ fullyQualifiedName: 'athena_prod.default.sales.customers.customer_id', joinCount: 1 }])
+  t.same(joinsOf('athena_prod.default.sales.events'), [], 'the cancelled join is not published')
+
   // Then the percentiles, as upstream's bulk sink closes: tables, then databases, for today.
   t.same(om.usageApi.percentiles, [
     { entity: 'table', date: today() },
     { entity: 'database', date: today() },
   ])
-  const lastUsage = Math.max(...om.requests.map((r, i) => (/^\/api\/v1\/(usage\/table|queries)/.test(r.path) ? i : -1)))
+  const lastUsage = Math.max(...om.requests.map((r, i) => (/^\/api\/v1\/(usage\/table|queries)|\/joins$/.test(r.path) ? i : -1)))
   const firstPercentile = om.requests.findIndex((r) => r.path.includes('compute.percentile'))
   t.ok(firstPercentile > lastUsage, 'the percentiles are computed after every usage and query call')
 
@@ -240,7 +256,7 @@ t.test('the server failing usage or query calls: those records fail, named in th
   t.notOk(om.usageApi.usage.has(orders.id))
   const customers = usage.find((u) => tableFqn(u.entity) === 'athena_prod.default.sales.customers')!
   t.equal(customers.sink.status, 'failed', 'usage written, its queries not: the record says so')
-  t.match(customers.sink.error, /^usage written; \d+ of \d+ queries not: /)
+  t.match(customers.sink.error, /^usage written, but \d+ of its joins and queries not; the first: /)
   t.ok(om.usageApi.usage.has(om.byFqn('table', 'athena_prod.default.sales.customers')!.id), 'its usage is on the server')
   t.equal(om.usageApi.queries.size, 0)
   const status = records.at(-1)!

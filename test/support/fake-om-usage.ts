@@ -16,10 +16,13 @@
  *  - `GET /api/v1/queries/name/{fqn}`: `queryUsedIn` only with `?fields=queryUsedIn` (the server leaves
  *    relation fields out unless asked);
  *  - `PUT /api/v1/queries/{id}/usage`: body a list of EntityReference, each to an existing entity (404);
- *    the references are added to queryUsedIn (201).
+ *    the references are added to queryUsedIn (201);
+ *  - `PUT /api/v1/tables/{id}/joins`: TableJoins (table.json#/definitions/tableJoins; 400), as
+ *    TableRepository.addJoins checks it: startDate within the last 30 days (400), each columnName a column
+ *    of the table (400), each joinedWith FQN a column of an existing table (404 / 400); kept in `joins`.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { appendFqn } from '../../src/openmetadata/fqn.js'
+import { appendFqn, buildFqn, splitFqn, unquoteFqnPart } from '../../src/openmetadata/fqn.js'
 import { validateOm } from './om-spec.js'
 
 export interface StoredQuery {
@@ -40,6 +43,8 @@ export interface FakeUsageApi {
   queries: Map<string, StoredQuery>
   /** Every percentile computation asked for, in order. */
   percentiles: Array<{ entity: string; date: string }>
+  /** Table id → the TableJoins received for it, in order. */
+  joins: Map<string, any[]>
 }
 
 /** What the handlers need from the fake server: its entities by id and by type + FQN, and its error type. */
@@ -54,7 +59,7 @@ const USAGE_TYPES = new Set(['table', 'database', 'databaseSchema', 'dashboard',
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 
 export function createFakeUsageApi(): FakeUsageApi {
-  return { usage: new Map(), queries: new Map(), percentiles: [] }
+  return { usage: new Map(), queries: new Map(), percentiles: [], joins: new Map() }
 }
 
 /**
@@ -144,6 +149,32 @@ export function handleUsageApi(
     for (const r of body as Array<{ id: string; type: string }>) existing(r.type, r.id)
     for (const r of body as Array<{ id: string }>) if (!found.usedIn.includes(r.id)) found.usedIn.push(r.id)
     return [201, { entity: view(found, true) }]
+  }
+  const joins = new RegExp(`^tables/(${UUID})/joins$`).exec(rest)
+  if (method === 'PUT' && joins) {
+    valid('entity/data/table.json#/definitions/tableJoins', body)
+    const req = body as { startDate: string; columnJoins?: Array<{ columnName: string; joinedWith?: Array<{ fullyQualifiedName: string }> }> }
+    const table = existing('table', joins[1]!)
+    const age = (Date.now() - Date.parse(req.startDate)) / 86_400_000
+    if (!(age >= -1 && age < 30)) throw fail(400, 'Date range can only include past 30 days starting today')
+    const hasColumn = (t: { request: Record<string, any> }, name: string) => (t.request.columns ?? []).some((c: any) => c.name === name)
+    for (const cj of req.columnJoins ?? []) {
+      if (!hasColumn(table, cj.columnName)) throw fail(400, `Invalid column name ${cj.columnName}`)
+      for (const w of cj.joinedWith ?? []) {
+        let parts: string[]
+        try {
+          parts = splitFqn(w.fullyQualifiedName).map(unquoteFqnPart)
+        } catch (err) {
+          throw fail(400, (err as Error).message)
+        }
+        const otherFqn = buildFqn(...parts.slice(0, -1))
+        const other = state.byFqn('table', otherFqn)
+        if (!other || other.deleted) throw fail(404, `table instance for ${otherFqn} not found`)
+        if (!hasColumn(state.byId(other.id)!, parts.at(-1)!)) throw fail(400, `Invalid column name ${w.fullyQualifiedName}`)
+      }
+    }
+    api.joins.set(table.id, [...(api.joins.get(table.id) ?? []), req])
+    return [200, { ...table.request, id: table.id, fullyQualifiedName: table.fqn }]
   }
   return undefined
 
