@@ -69,16 +69,12 @@ class UsageWriter implements SinkExtension {
   }
 
   async write(record: { kind: string; entity: unknown }, ctx: SinkContext): Promise<SinkOutcome> {
-    if (record.kind === 'query') {
-      const reason = (record as { state?: string }).state === 'SUCCEEDED'
-        ? 'a query reaches OpenMetadata with the usage of the tables it used (usageSummary records)'
-        : 'only SUCCEEDED queries count, as in upstream\'s Athena usage source'
-      return { status: 'skipped', httpStatus: null, error: reason }
-    }
-    if (!this.writeUsage) {
-      return { status: 'skipped', httpStatus: null, error: 'a DatabaseLineage run writes lineage only; usage is written by a DatabaseUsage run' }
-    }
-    return this.usage(record.entity as TableUsageCount, ctx)
+    const skipped = (reason: string): SinkOutcome => ({ status: 'skipped', httpStatus: null, error: reason })
+    if (!this.writeUsage) return skipped('a DatabaseLineage run writes lineage only; queries and usage are written by a DatabaseUsage run')
+    if (record.kind === 'usageSummary') return this.usage(record.entity as TableUsageCount, ctx)
+    return (record as { state?: string }).state === 'SUCCEEDED'
+      ? skipped('a query reaches OpenMetadata with the usage of the tables it used (usageSummary records)')
+      : skipped("only SUCCEEDED queries count, as in upstream's Athena usage source")
   }
 
   async finish(ctx: SinkContext): Promise<void> {

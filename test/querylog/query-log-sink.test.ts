@@ -155,6 +155,7 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
 
   // Query records are not written themselves (their SQL reaches the server through the tables' usage).
   t.ok(byKind(records, 'query').every((r: any) => r.sink?.status === 'skipped'))
+  t.ok(byKind(records, 'query').filter((r) => r.state !== 'SUCCEEDED').every((r: any) => /only SUCCEEDED queries count/.test(r.sink.error)), 'failed and cancelled ones say why')
 
   // Tables unknown to the server: failures in the status line, not a crash.
   const status = records.at(-1)!
