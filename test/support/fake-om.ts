@@ -12,11 +12,11 @@
  *  - `PUT /api/v1/lineage` (AddLineageRequest with ids), `PUT /api/v1/tables/deleteStale`
  *    (BulkDeleteStaleRequest), and the fallback's `GET /api/v1/tables?databaseSchema=…&limit&after`
  *    (cursor paging) and `DELETE /api/v1/tables/<id>` / `DELETE /api/v1/tables/name/<fqn>` (soft delete);
+ *  - usage, queries and joins (`POST /api/v1/usage/…`, `PUT /api/v1/queries`, `PUT /api/v1/tables/<id>/joins`, …):
+ *    fake-om-usage.ts, its state in `usageApi`;
  *  - automation workflows: `GET /api/v1/automations/workflows/name/<name>` and
  *    `PATCH /api/v1/automations/workflows/<id>` (JSON Patch add/replace, application/json-patch+json; a
- *    `/response` value must be a valid TestConnectionResult), every PATCH body kept in order;
- *  - usage and queries (`POST /api/v1/usage/…`, `PUT /api/v1/queries`, …): fake-om-usage.ts, its state in
- *    `usageApi`.
+ *    `/response` value must be a valid TestConnectionResult), every PATCH body kept in order.
  *
  * Faults on demand: `unauthorized` (every authenticated call 401), `deleteStaleMissing` (the endpoint 404s,
  * as on servers before 2.0), `failNext({status, times, retryAfter?})` (429 / 5xx for the next matching
