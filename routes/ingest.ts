@@ -7,6 +7,7 @@ import { startIngest } from '../src/ingest/run.js'
 import { prepareSink } from '../src/sink/index.js'
 import { abortOnClientGone } from './abort.js'
 import { sendNdjson, wantsJson } from './ndjson.js'
+import { sinkOptions } from './sink-options.js'
 
 const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -29,12 +30,7 @@ const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const signal = abortOnClientGone(reply)
       // workflowConfig (optional): the OpenMetadata server and its JWT are checked before any AWS call.
-      const sink = await prepareSink(request.body, {
-        settings: app.serviceConfig.openMetadataSink,
-        signal,
-        endpointAllowlist: app.serviceConfig.endpointAllowlist,
-        onFailure: (entity, error, httpStatus) => request.log.warn({ entity, httpStatus, error }, 'OpenMetadata sink: not written'),
-      })
+      const sink = await prepareSink(request.body, sinkOptions(app, request.log, signal))
       const started = await startIngest(request.body, undefined, {
         settings: app.serviceConfig.aws,
         signal,

@@ -3,8 +3,11 @@ import { QueryLogDocument, QueryLogSource } from '../schemas/query-log.js'
 import { ErrorResponse } from '../schemas/responses.js'
 import { collectQueryLogDocument } from '../src/querylog/document.js'
 import { startQueryLog } from '../src/querylog/run.js'
+import { prepareSink } from '../src/sink/index.js'
+import { queryLogSinkExtension } from '../src/sink/usage-writer.js'
 import { abortOnClientGone } from './abort.js'
 import { sendNdjson, wantsJson } from './ndjson.js'
+import { sinkOptions } from './sink-options.js'
 
 const queryLogRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -20,20 +23,29 @@ const queryLogRoute: FastifyPluginAsyncTypebox = async (app) => {
           'OpenMetadata and dbt issued. Streams NDJSON (application/x-ndjson, the default): query records (TableQuery), lineage ' +
           'records (AddLineageRequest, DatabaseLineage only, from SUCCEEDED CTAS / INSERT / CREATE VIEW / MERGE …), usageSummary ' +
           'records (TableUsageCount), then the status line; or one JSON document with Accept: application/json. Errors before the ' +
-          'first record are JSON errors; later failures (a workgroup that may not be read) are in the closing status line.',
+          'first record are JSON errors; later failures (a workgroup that may not be read) are in the closing status line. ' +
+          'With workflowConfig (and sink: metadata-rest) the run is also written to that OpenMetadata server as upstream\'s usage ' +
+          'and lineage workflows write it: DatabaseUsage → the queries (PUT /v1/queries, linked to the tables they used), the ' +
+          'usage per table and day (POST /v1/usage/table/{id}), the joins (PUT /v1/tables/{id}/joins) and the usage percentiles; ' +
+          'DatabaseLineage → the lineage edges. Only SUCCEEDED queries count; query literals are masked before they are stored. ' +
+          'Each line then carries sink: {status, httpStatus, error?} and the status line a second StepSummary, sinkStatus.',
         body: QueryLogSource,
         produces: ['application/x-ndjson', 'application/json'],
         response: { 200: QueryLogDocument, 400: ErrorResponse, 401: ErrorResponse, 502: ErrorResponse, 504: ErrorResponse },
       },
     },
     async (request, reply) => {
+      const signal = abortOnClientGone(reply)
+      // workflowConfig (optional): the OpenMetadata server and its JWT are checked before any AWS call.
+      const sink = await prepareSink(request.body, { ...sinkOptions(app, request.log, signal), extension: queryLogSinkExtension(request.body) })
       const started = await startQueryLog(request.body, {
         settings: app.serviceConfig.aws,
-        signal: abortOnClientGone(reply),
+        signal,
         onWarning: (message) => request.log.warn({ warning: message }, 'query log warning'),
       })
-      if (wantsJson(request.headers.accept)) return reply.send(await collectQueryLogDocument(started.records))
-      return sendNdjson(reply, started.records)
+      const records = sink ? sink.write(started.records) : started.records
+      if (wantsJson(request.headers.accept)) return reply.send(await collectQueryLogDocument(records))
+      return sendNdjson(reply, records)
     },
   )
 }

@@ -12,6 +12,7 @@ import { Type, type Static } from 'typebox'
 import { filterPatternProperty } from './athena-connection.js'
 import { AthenaServiceConnection, entityName } from './requests.js'
 import { StepSummary } from './openmetadata.js'
+import { sinkProperties } from './sink.js'
 
 function flag(title: string, description: string, dflt: boolean) {
   return Type.Optional(Type.Boolean({ title, description, default: dflt }))
@@ -187,11 +188,12 @@ export const QueryLogSource = Type.Object(
       ),
     ),
     options: Type.Optional(QueryLogOptions),
+    ...sinkProperties,
   },
   {
     title: 'QueryLogSource',
     description:
-      "The source block of an OpenMetadata usage or lineage workflow for Athena ({type?, serviceName, serviceConnection: {config: AthenaConnection}, sourceConfig?: {config?: DatabaseUsage | DatabaseLineage pipeline}}), plus `options`: this service's own options, NOT part of OpenMetadata's (closed) source block.",
+      "The source block of an OpenMetadata usage or lineage workflow for Athena ({type?, serviceName, serviceConnection: {config: AthenaConnection}, sourceConfig?: {config?: DatabaseUsage | DatabaseLineage pipeline}}), plus `options`: this service's own options, NOT part of OpenMetadata's (closed) source block; plus the workflow's optional `sink` and `workflowConfig` blocks (schemas/sink.ts): with them a DatabaseUsage run writes the queries, the table usage and the usage percentiles to that OpenMetadata server, a DatabaseLineage run the lineage.",
     additionalProperties: false,
   },
 )
@@ -239,6 +241,7 @@ export const QueryLogDocument = Type.Object(
     ),
     usage: Type.Array(Type.Object({ entity: Type.Object({}, { ...open, description: 'TableUsageCount (type/tableUsageCount.json)' }) }, open)),
     status: StepSummary,
+    sinkStatus: Type.Optional(StepSummary),
     elapsedMs: Type.Integer(),
     totals: Type.Object({}, open),
   },
@@ -247,7 +250,8 @@ export const QueryLogDocument = Type.Object(
     description:
       'The query history as one JSON document (Accept: application/json): the NDJSON records grouped by kind, without `kind`. ' +
       'The default answer is NDJSON (application/x-ndjson): `query` records (a TableQuery plus queryExecutionId, workGroup, state), ' +
-      '`lineage` records (AddLineageRequest; DatabaseLineage only), `usageSummary` records (TableUsageCount), and last the `status` line.',
+      '`lineage` records (AddLineageRequest; DatabaseLineage only), `usageSummary` records (TableUsageCount), and last the `status` line. ' +
+      "With workflowConfig each item also carries sink: {status, httpStatus, error?} and the document sinkStatus, the OpenMetadata sink's own StepSummary.",
     ...open,
   },
 )

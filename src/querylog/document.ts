@@ -7,6 +7,7 @@ export interface QueryLogDocument {
   lineage: Without<'lineage'>[]
   usage: Without<'usageSummary'>[]
   status: Extract<QueryLogRecord, { kind: 'status' }>['entity']
+  sinkStatus?: Extract<QueryLogRecord, { kind: 'status' }>['entity']
   elapsedMs: number
   totals: QueryLogTotals
 }
@@ -31,11 +32,12 @@ export async function collectQueryLogDocument(records: AsyncIterable<QueryLogRec
         doc.usage.push(rest)
         break
       }
-      case 'status':
-        doc.status = r.entity
-        doc.elapsedMs = r.elapsedMs
-        doc.totals = r.totals
+      case 'status': {
+        // elapsedMs, totals and (with a sink) sinkStatus sit beside the StepSummary, as on the stream's line.
+        const { kind: _k, entity, ...beside } = r
+        Object.assign(doc, beside, { status: entity })
         break
+      }
     }
   }
   return doc as QueryLogDocument

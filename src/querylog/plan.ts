@@ -34,10 +34,15 @@ export function windowStartOf(days: number, now = new Date()): Date {
   return start
 }
 
+/** The workflow a query-log request is: DatabaseLineage when its sourceConfig says so, else DatabaseUsage. */
+export function pipelineOf(source: Pick<QueryLogSourceT, 'sourceConfig'>): QueryLogPlan['pipeline'] {
+  return source.sourceConfig?.config?.type === 'DatabaseLineage' ? 'DatabaseLineage' : 'DatabaseUsage'
+}
+
 export function planQueryLog(source: QueryLogSourceT, now = new Date()): QueryLogPlan {
   const connection = source.serviceConnection.config
   const config: Partial<QueryLogPipelineT> = source.sourceConfig?.config ?? {}
-  const pipeline = config.type === 'DatabaseLineage' ? 'DatabaseLineage' : 'DatabaseUsage'
+  const pipeline = pipelineOf(source)
   if (config.queryLogFilePath) {
     // Upstream reads a CSV from the ingestion host's disk; a service must not read its own files for a caller.
     throw new BadInputError(

@@ -1,5 +1,6 @@
 import { BadInputError } from '../errors.js'
 import { checkEndpoint, type HostPattern } from '../security/endpoint-guard.js'
+import type { SinkExtension } from './extension.js'
 import { OmClient } from './om-client.js'
 import type { OpenMetadataSinkSettings } from './settings.js'
 import { checkServer, resolveTarget, type SinkRequest } from './target.js'
@@ -20,6 +21,8 @@ export interface PrepareSinkOptions {
   /** ENDPOINT_ALLOWLIST: hostPort is caller-provided, so the outbound guard applies to it as to endPointURL. */
   endpointAllowlist?: readonly HostPattern[]
   onFailure?: (name: string, error: string, httpStatus: number | null) => void
+  /** Kinds beyond the catalog's, e.g. the query log's usage (usage-writer.ts). */
+  extension?: SinkExtension
 }
 
 /**
@@ -45,6 +48,7 @@ export async function prepareSink(body: SinkRequest, opts: PrepareSinkOptions): 
         ...(body.serviceConnection?.config !== undefined ? { serviceConnection: body.serviceConnection.config } : {}),
         ...(opts.settings.listTimeLimitMs !== undefined ? { listTimeLimitMs: opts.settings.listTimeLimitMs } : {}),
         ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+        ...(opts.extension ? { extension: opts.extension } : {}),
       }),
   }
 }

@@ -27,6 +27,7 @@ import { appendFqn, quoteFqnPart, unquoteFqnPart } from '../openmetadata/fqn.js'
 import type { StepSummary } from '../openmetadata/om-types.js'
 import { DEFAULT_MAX_FAILURES, StepTracker } from '../openmetadata/status.js'
 import { scrubSecrets } from '../aws/errors.js'
+import type { SinkContext, SinkExtension } from './extension.js'
 import { createLimit } from './limit.js'
 import { OmUnreachableError, serverMessage, type OmClient, type OmResponse } from './om-client.js'
 
@@ -73,6 +74,8 @@ export interface WriterOptions {
   serviceConnection?: unknown
   /** Time limit of one paged listing (default DEFAULT_LIST_TIME_LIMIT_MS). */
   listTimeLimitMs?: number
+  /** Writes further kinds (the query log's usage: usage-writer.ts); its finish runs before the status line. */
+  extension?: SinkExtension
 }
 
 interface EntityKind {
@@ -165,6 +168,7 @@ export async function* writeToOpenMetadata<R extends AnyRecord>(
     for await (const record of records) {
       if (record.kind === 'status') {
         while (queue.length > 0) yield await release()
+        await sink.finish()
         yield sink.withStatus(record)
         continue
       }
@@ -189,12 +193,26 @@ class SinkState {
   private readonly limit: ReturnType<typeof createLimit>
   /** Schema FQN → its tables as the server stores them (FQN → id, sourceHash); the last few schemas only. */
   private readonly storedTables = new Map<string, Promise<Map<string, StoredTable>>>()
+  private readonly context: SinkContext
 
   constructor(
     private readonly client: OmClient,
     private readonly opts: WriterOptions,
   ) {
     this.limit = createLimit(Math.max(1, opts.concurrency))
+    this.context = {
+      client,
+      limit: (task) => this.limit(task),
+      send: (name, method, path, req = {}) => this.send(name, method, path, req),
+      fail: (name, httpStatus, error) => this.fail(name, httpStatus, error),
+      written: () => this.tracker.record(),
+      message: (res) => this.message(res),
+    }
+  }
+
+  async finish(): Promise<void> {
+    await this.idle()
+    await this.opts.extension?.finish?.(this.context).catch((err: unknown) => void this.fail('sink', null, this.describe(err)))
   }
 
   start(record: AnyRecord): Promise<SinkOutcome> {
@@ -221,6 +239,7 @@ class SinkState {
   }
 
   private dispatch(record: AnyRecord): Promise<SinkOutcome> {
+    if (this.opts.extension?.handles(record.kind)) return this.opts.extension.write(record, this.context)
     const entity = (record.entity ?? {}) as Record<string, unknown>
     if (record.kind === 'databaseService') return this.ensureService(entity)
     const kind = ENTITY_KINDS[record.kind]
@@ -529,7 +548,7 @@ class SinkState {
   }
 }
 
-function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {
+export function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {
   return typeof (x as OmResponse).text === 'string' && typeof (x as OmResponse).attempts === 'number'
 }
 

@@ -23,6 +23,8 @@
  *    `GET /api/v1/databaseSchemas?database=…`, `GET /api/v1/databases?service=…`;
  *  - `DELETE /api/v1/tables | databaseSchemas | databases/<id>` and `DELETE /api/v1/<collection>/name/<fqn>`
  *    (soft delete; hardDelete=true removes);
+ *  - usage, queries and joins (`POST /api/v1/usage/…`, `PUT /api/v1/queries`, `PUT /api/v1/tables/<id>/joins`, …):
+ *    fake-om-usage.ts, its state in `usageApi`;
  *  - automation workflows: `GET /api/v1/automations/workflows/name/<name>` and
  *    `PATCH /api/v1/automations/workflows/<id>` (JSON Patch add/replace, application/json-patch+json; a
  *    `/response` value must be a valid TestConnectionResult of the server's generation, `testConnectionSchema`),
@@ -37,6 +39,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { appendFqn, quoteFqnPart } from '../../src/openmetadata/fqn.js'
+import { createFakeUsageApi, handleUsageApi, type FakeUsageApi } from './fake-om-usage.js'
 import { validateOm } from './om-spec.js'
 import { validateTestConnectionResult } from './test-connection-spec.js'
 
@@ -80,6 +83,7 @@ export interface FakeOm {
   workflows: Map<string, Record<string, any>>
   /** Every PATCH of an automation workflow, in order. */
   patches: Array<{ id: string; body: any }>
+  usageApi: FakeUsageApi
   requests: RecordedRequest[]
   unauthorized: boolean
   /** What /v1/system/version answers; from 2.0 deleteStale is DELETE, before it PUT. */
@@ -194,6 +198,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
     lineage: [],
     workflows: new Map(),
     patches: [],
+    usageApi: createFakeUsageApi(),
     requests: [],
     unauthorized: false,
     version: opts.version ?? FAKE_OM_VERSION,
@@ -388,6 +393,8 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       applyPatch(wf, body, opts.testConnectionSchema ?? (atLeast(om.version, '1.14.0') ? 'current' : 'legacy'))
       return [200, wf]
     }
+    const usage = handleUsageApi(om.usageApi, { byId, byFqn: om.byFqn, error: (s, m) => new HttpError(s, m) }, method, rest, query, body)
+    if (usage) return usage
     throw new HttpError(404, `HTTP 404 Not Found`)
   }
 
