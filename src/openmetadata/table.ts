@@ -3,7 +3,8 @@
  * CreateDatabaseRequest, CreateDatabaseSchemaRequest, CreateDatabaseServiceRequest.
  *
  * What createTable.json has room for, and what this fills:
- *   name, description, tableType, columns, tablePartition, databaseSchema, schemaDefinition (views),
+ *   name, description, tableType, columns, tablePartition, databaseSchema, schemaDefinition (views; tables with
+ *   includeDDL),
  *   locationPath (StorageDescriptor.Location), fileFormat (from SerDe / InputFormat / `classification`).
  * It has no free-form place for Glue table parameters (`classification`, `has_encrypted_data`, `projection.*`,
  * Iceberg `metadata_location`, …): the object is closed, and `extension` only holds custom properties that are
@@ -181,7 +182,7 @@ export function buildCreateTable(table: GlueTable, ctx: BuildTableContext): Crea
         if (sql) request.schemaDefinition = sql
       } catch (err) {
         if (err instanceof ViewDecodeError) {
-          throw new MappingError('VIEW_DECODE', `Cannot map view ${JSON.stringify(name)}: ${err.message}`, undefined, {
+          throw new MappingError('VIEW_DECODE', `Cannot map view ${JSON.stringify(name)}: ${err.message}`, {
             cause: err,
           })
         }
