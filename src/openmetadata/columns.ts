@@ -75,7 +75,8 @@ function columnNameOf(raw: string, path: string, warn: ColumnWarn): string | und
     return ' '
   }
   const name = encodeReservedName(raw)
-  if ([...name].length > OM_MAX_NAME_LENGTH) {
+  // Code points, as JSON Schema counts them; a name within the limit in UTF-16 units is within it in code points.
+  if (name.length > OM_MAX_NAME_LENGTH && [...name].length > OM_MAX_NAME_LENGTH) {
     warn(`column ${JSON.stringify(path)}: left out, its name is longer than the ${OM_MAX_NAME_LENGTH} characters OpenMetadata accepts`)
     return undefined
   }
@@ -219,8 +220,8 @@ export function mapGlueColumns(
   const all = [...dropNonCurrentIcebergColumns(columns), ...dropNonCurrentIcebergColumns(partitionKeys)]
   const mapped: OmColumn[] = []
   for (const c of all) {
-    const col = mapGlueColumn(c, undefined, warn)
-    if (col) mapped.push({ ...col, ordinalPosition: mapped.length + 1 })
+    const col = mapGlueColumn(c, mapped.length + 1, warn)
+    if (col) mapped.push(col)
   }
   return mapped
 }

@@ -99,9 +99,17 @@ export function isAthenaComplexType(raw: string): boolean {
   return /^\s*(array|map|struct|row)/i.test(raw)
 }
 
+const dialectTypeByRaw = new Map<string, OmDataType>()
+
 /** The dataType upstream's Athena dialect gives a top-level non-complex column type (see ATHENA_DIALECT_TYPES). */
 export function athenaDialectTypeOf(raw: string): OmDataType {
-  const compact = raw.replaceAll(' ', '').toLowerCase()
-  const name = ATHENA_COLUMN_TYPE.exec(compact)?.[1] ?? compact
-  return Object.hasOwn(ATHENA_DIALECT_TYPES, name) ? ATHENA_DIALECT_TYPES[name]! : 'NULL'
+  let type = dialectTypeByRaw.get(raw)
+  if (type === undefined) {
+    const compact = raw.replaceAll(' ', '').toLowerCase()
+    const name = ATHENA_COLUMN_TYPE.exec(compact)?.[1] ?? compact
+    type = Object.hasOwn(ATHENA_DIALECT_TYPES, name) ? ATHENA_DIALECT_TYPES[name]! : 'NULL'
+    // A catalog repeats a handful of type strings over every column; bound the map anyway.
+    if (dialectTypeByRaw.size < 4096) dialectTypeByRaw.set(raw, type)
+  }
+  return type
 }
