@@ -86,8 +86,8 @@ export function tableMetadataToGlue(t: TableMetadata, database: string): Table {
     DatabaseName: database,
     ...(t.TableType ? { TableType: t.TableType } : {}),
     ...(t.CreateTime ? { CreateTime: t.CreateTime } : {}),
+    // Parameters.comment is the description already (table.ts reads it first, as upstream).
     Parameters: parameters,
-    ...(parameters.comment ? { Description: parameters.comment } : {}),
     StorageDescriptor: {
       Columns: (t.Columns ?? []).map((c) => ({ Name: c.Name, Type: c.Type, ...(c.Comment ? { Comment: c.Comment } : {}) })),
       ...(parameters.location ? { Location: parameters.location } : {}),

@@ -296,15 +296,18 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     }
     if (filteredOut(plan.isTableFiltered, table.Name ?? '', fqn, plan)) return [{ type: 'filtered' }]
     let entity
+    // A column typed UNKNOWN or a name encoded is a warning, never a lost table (and so never a lost stale clean-up).
+    const warnings: Item[] = []
+    const onWarning = (message: string) => warnings.push({ type: 'warning', message: `${schemaFqn}: ${message}` })
     try {
-      entity = buildCreateTable(table, { schemaFqn })
-      if (names.isGlue) entity = applyTags(entity, lfIndex, names.schemaName, entity.name)
+      entity = buildCreateTable(table, { schemaFqn, includeDDL: plan.includeDDL, onWarning })
+      if (names.isGlue) entity = applyTags(entity, lfIndex, names.schemaName, table.Name ?? entity.name)
       // Last, over the request as sent: the sink skips a table whose stored hash equals this one.
       entity = withSourceHash(entity)
     } catch (err) {
-      return [{ type: 'failed', name: fqn, error: (err as Error).message }]
+      return [...warnings, { type: 'failed', name: fqn, error: (err as Error).message }]
     }
-    const items: Item[] = [{ type: 'record', record: { kind: 'table', entity }, fqn }]
+    const items: Item[] = [...warnings, { type: 'record', record: { kind: 'table', entity }, fqn }]
     if (plan.storageServiceName && entity.locationPath) {
       const edge = buildStorageLineage(plan.storageServiceName, entity.locationPath, fqn)
       if (edge) items.push({ type: 'record', record: { kind: 'lineage', entity: edge } })

@@ -14,6 +14,8 @@ export interface IngestPlan {
   glueDatabaseName: string
   includeTables: boolean
   includeViews: boolean
+  /** OpenMetadata's includeDDL: tables get their CREATE statement as schemaDefinition (views always get theirs). */
+  includeDDL: boolean
   includeFederatedCatalogs: boolean
   /** Emit a staleScope per cleanly listed schema (OpenMetadata's markDeletedTables, default true). */
   markDeletedTables: boolean
@@ -52,6 +54,7 @@ export function planIngest(source: SourceT, defaultServiceName: string | undefin
     glueDatabaseName: connection.databaseName || 'default',
     includeTables: pipeline.includeTables ?? true,
     includeViews: pipeline.includeViews ?? true,
+    includeDDL: pipeline.includeDDL ?? false,
     includeFederatedCatalogs: source.options?.includeFederatedCatalogs ?? false,
     markDeletedTables: pipeline.markDeletedTables ?? true,
     markDeletedSchemas: pipeline.markDeletedSchemas ?? false,

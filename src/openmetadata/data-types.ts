@@ -70,3 +70,46 @@ export function omTypeForName(name: string): OmDataType {
   }
   return type
 }
+
+/**
+ * Top-level column types, as upstream's Athena connector types them. Upstream does not read a top-level primitive
+ * type with ColumnTypeParser's map above: it goes through its Athena SQLAlchemy dialect first
+ * (ingestion/src/metadata/ingestion/source/database/athena/utils.py `_get_column_type`, Collate-licensed 2025
+ * version: a `col_map` of type name → SQLAlchemy type), then `ColumnTypeParser.get_column_type` turns that
+ * SQLAlchemy type back into a dataType. The round trip is lossy — tinyint and smallint become INT, double becomes
+ * FLOAT, varbinary becomes BINARY — and every name outside `col_map` (uniontype, interval, time, uuid, ipaddress,
+ * `timestamp with time zone`, …) becomes SQLAlchemy's NullType, i.e. `NULL`. Matching it keeps a table ingested by
+ * upstream from getting a new version when ingested here.
+ */
+const ATHENA_DIALECT_TYPES: Readonly<Record<string, OmDataType>> = {
+  boolean: 'BOOLEAN', float: 'FLOAT', double: 'FLOAT', real: 'FLOAT', tinyint: 'INT', smallint: 'INT', integer: 'INT',
+  int: 'INT', bigint: 'BIGINT', string: 'STRING', date: 'DATE', timestamp: 'TIMESTAMP', binary: 'BINARY',
+  varbinary: 'BINARY', json: 'JSON', decimal: 'DECIMAL', varchar: 'VARCHAR', char: 'CHAR',
+}
+
+/** pyathena's `AthenaDialect._pattern_column_type`, applied (as upstream does) after removing spaces and lower-casing. */
+const ATHENA_COLUMN_TYPE = /^([a-zA-Z]+)(?:$|[(|<](.+)[)|>]$)/
+
+/**
+ * Whether upstream reads a top-level type as complex (athena/utils.py `is_complex_type`: the raw type starts with
+ * array, map, struct or row). Those go through its own string parser, like nested types here; all others through
+ * the dialect ({@link athenaDialectTypeOf}). A `uniontype<…>` is not complex there.
+ */
+export function isAthenaComplexType(raw: string): boolean {
+  return /^\s*(array|map|struct|row)/i.test(raw)
+}
+
+const dialectTypeByRaw = new Map<string, OmDataType>()
+
+/** The dataType upstream's Athena dialect gives a top-level non-complex column type (see ATHENA_DIALECT_TYPES). */
+export function athenaDialectTypeOf(raw: string): OmDataType {
+  let type = dialectTypeByRaw.get(raw)
+  if (type === undefined) {
+    const compact = raw.replaceAll(' ', '').toLowerCase()
+    const name = ATHENA_COLUMN_TYPE.exec(compact)?.[1] ?? compact
+    type = Object.hasOwn(ATHENA_DIALECT_TYPES, name) ? ATHENA_DIALECT_TYPES[name]! : 'NULL'
+    // A catalog repeats a handful of type strings over every column; bound the map anyway.
+    if (dialectTypeByRaw.size < 4096) dialectTypeByRaw.set(raw, type)
+  }
+  return type
+}

@@ -1,25 +1,22 @@
 /** Why a Glue object could not be turned into an OpenMetadata payload. */
 export type MappingErrorCode =
-  /** A column's type string is malformed (see the TypeParseError in `cause`). */
-  | 'TYPE_PARSE'
-  /** A column has no type at all. */
-  | 'MISSING_TYPE'
-  /** A name OpenMetadata cannot hold: empty, over 256 characters, with `"` (FQN quoting) or `::` (entityName). */
+  /**
+   * A name OpenMetadata cannot hold: empty or over 256 characters (after encoding `"`, `::` and `>`, which
+   * reserved-names.ts does for entity names; service names and LF-tags are never encoded, so those refuse them).
+   * A column never raises this: columns.ts works around a bad column and warns.
+   */
   | 'INVALID_NAME'
   /** A view's `/* Presto View: … *\/` payload is corrupted (see the ViewDecodeError in `cause`). */
   | 'VIEW_DECODE'
 
 /**
- * A table (or database/schema) that cannot be mapped. The message names the entity, the column path when a column
- * is at fault (`items.sku` for a nested field) and the reason, so the caller can put it as-is into a
- * `failures[]` entry of the step summary.
+ * A table (or database/schema) that cannot be mapped. The message names the entity and the reason, so the caller
+ * can put it as-is into a `failures[]` entry of the step summary.
  */
 export class MappingError extends Error {
   constructor(
     readonly code: MappingErrorCode,
     message: string,
-    /** Dotted path of the offending column (nested fields included), when a column is at fault. */
-    readonly column?: string,
     options?: { cause?: unknown },
   ) {
     super(message, options)

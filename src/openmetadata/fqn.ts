@@ -3,8 +3,8 @@
  * `quote_name` / `_build` / `split`, Java `FullyQualifiedName`, grammar openmetadata-spec/.../Fqn.g4).
  *
  *  - Parts are joined with `.`; a part containing `.` is wrapped in double quotes.
- *  - A part already written as `"…"` is kept quoted when it holds a `.`, else unquoted (`"a"` → `a`).
- *  - Any other `"` in a part is an error (OpenMetadata rejects it too).
+ *  - A part is a name: its `"`, `::` and `>` are first encoded as upstream encodes them (reserved-names.ts), so
+ *    `say "hi"` → `say __reserved__quote__hi__reserved__quote__`, the FQN the server builds from the encoded name.
  *  - Splitting respects quotes: `svc."db.1".schema` → [`svc`, `"db.1"`, `schema`] (quoted parts keep their quotes,
  *    as upstream's split does; {@link unquoteFqnPart} removes them).
  *
@@ -12,6 +12,8 @@
  * unquoted parts may contain `'` (the current grammar forbids it, yet `quote_name` never quotes it, so upstream
  * cannot split what it builds for such a name).
  */
+
+import { encodeReservedName } from './reserved-names.js'
 
 export const FQN_SEPARATOR = '.'
 
@@ -22,18 +24,14 @@ export class FqnError extends Error {
   }
 }
 
-const ALREADY_QUOTED = /^"([^"]+)"$/
-
-/** Quotes one FQN part the way OpenMetadata does; throws {@link FqnError} for a name it cannot hold. */
+/**
+ * One name as an FQN part, the way OpenMetadata builds it: reserved characters encoded, then quoted when it holds a
+ * `.`. Throws {@link FqnError} only for an empty name.
+ */
 export function quoteFqnPart(name: string): string {
   if (typeof name !== 'string' || name.length === 0) throw new FqnError('Invalid name: an FQN part cannot be empty')
-  const quoted = ALREADY_QUOTED.exec(name)
-  if (quoted) {
-    const inner = quoted[1]!
-    return inner.includes(FQN_SEPARATOR) ? name : inner
-  }
-  if (name.includes('"')) throw new FqnError(`Invalid name ${name}: a name cannot contain a double quote (")`)
-  return name.includes(FQN_SEPARATOR) ? `"${name}"` : name
+  const encoded = encodeReservedName(name)
+  return encoded.includes(FQN_SEPARATOR) ? `"${encoded}"` : encoded
 }
 
 /** `buildFqn('svc', 'db.1', 'schema')` → `svc."db.1".schema`. */

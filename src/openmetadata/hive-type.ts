@@ -6,6 +6,9 @@
  *               | 'map' '<' type ',' type '>'
  *               | 'struct' '<' [ field (',' field)* ] '>'
  *               | ('uniontype' | 'union') '<' type (',' type)* '>'
+ *               | 'array' '(' type ')' | 'map' '(' type ',' type ')'     -- Presto/Trino spellings
+ *               | 'row' '(' rowField (',' rowField)* ')'
+ *   rowField   := ( '"' ( [^"] | '""' )+ '"' | word ) type | type       -- unnamed fields become _col0, _col1, …
  *   field      := fieldName ':' type [ 'comment' stringLiteral ]
  *   fieldName  := '`' ( [^`] | '``' )+ '`'          -- backticked: anything, `` is a literal backtick
  *               | [^:<>(),`]+                       -- bare: trimmed, may hold spaces and other characters
@@ -117,6 +120,8 @@ function isCompound(words: string[]): boolean {
 }
 
 const COMPLEX_KEYWORDS = new Set(['array', 'map', 'struct', 'uniontype', 'union'])
+/** Presto/Trino complex types, written with parentheses. */
+const PRESTO_COMPLEX_KEYWORDS = new Set(['array', 'map', 'row'])
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y
 const DIGITS = /\d+/y
@@ -189,6 +194,7 @@ class Parser {
       this.fail(this.pos >= this.input.length ? 'Expected a type but found end of input' : `Expected a type name but found ${this.describeHere()}`)
     }
     const lower = word.toLowerCase()
+    if (PRESTO_COMPLEX_KEYWORDS.has(lower) && this.nextNonWs() === '(') return this.parsePrestoComplex(lower, start, depth)
     if (COMPLEX_KEYWORDS.has(lower)) {
       this.skipWs()
       if (this.peek() !== '<') this.fail(`Expected '<' after '${word}' but found ${this.describeHere()}`)
@@ -229,70 +235,128 @@ class Parser {
     return this.parsePrimitive(start, word)
   }
 
-  private span(start: number): NodeBase {
-    return { raw: this.input.slice(start, this.pos), start, end: this.pos }
+  private nextNonWs(): string | undefined {
+    const save = this.pos
+    this.skipWs()
+    const ch = this.peek()
+    this.pos = save
+    return ch
   }
 
-  private parseStructFields(depth: number, start: number): HiveStructField[] {
-    const fields: HiveStructField[] = []
+  /**
+   * Presto/Trino spellings, which Athena's metadata API returns for federated catalogs and views:
+   * `array(T)`, `map(K, V)`, `row(name T, …)` (a row field may be `"quoted"`, or unnamed: `row(integer, varchar)`).
+   */
+  private parsePrestoComplex(lower: string, start: number, depth: number): HiveType {
     this.skipWs()
-    if (this.peek() === '>') {
-      // struct<> — written by Spark for empty structs; accepted as a struct without fields.
-      this.pos++
-      return fields
+    this.pos++ // '('
+    if (lower === 'array') {
+      const element = this.parseType(depth + 1)
+      this.expect(')', `to close array(…) opened at position ${start}`)
+      return { kind: 'array', element, ...this.span(start) }
     }
+    if (lower === 'map') {
+      const key = this.parseType(depth + 1)
+      this.expect(',', 'between the key and value types of map(…)')
+      const value = this.parseType(depth + 1)
+      this.expect(')', `to close map(…) opened at position ${start}`)
+      return { kind: 'map', key, value, ...this.span(start) }
+    }
+    let index = 0
+    const fields = this.parseSeparated(() => this.parseRowField(depth, index++), ')', 'row(…)', start)
+    return { kind: 'struct', fields, ...this.span(start) }
+  }
+
+  /** Items separated by ',' up to `close` (consumed); `what` names the construct in errors. */
+  private parseSeparated<T>(readItem: () => T, close: string, what: string, start: number): T[] {
+    const items: T[] = []
     for (;;) {
-      const name = this.parseFieldName()
-      this.expect(':', `after struct field name '${name}'`)
-      const type = this.parseType(depth + 1)
-      const field: HiveStructField = { name, type }
-      const comment = this.parseOptionalComment()
-      if (comment !== undefined) field.comment = comment
-      fields.push(field)
+      items.push(readItem())
       this.skipWs()
       const ch = this.peek()
       if (ch === ',') {
         this.pos++
         continue
       }
-      if (ch === '>') {
+      if (ch === close) {
         this.pos++
-        return fields
+        return items
       }
       this.fail(
         ch === undefined
-          ? `Expected ',' or '>' in struct<…> opened at position ${start} but found end of input`
-          : `Expected ',' or '>' in struct<…> but found '${ch}'`,
+          ? `Expected ',' or '${close}' in ${what} opened at position ${start} but found end of input`
+          : `Expected ',' or '${close}' in ${what} but found '${ch}'`,
       )
     }
+  }
+
+  /** One `row(…)` field: `name type`, `"quoted name" type`, or a bare type (named `_col<i>`, as Athena names them). */
+  private parseRowField(depth: number, index: number): HiveStructField {
+    this.skipWs()
+    const at = this.pos
+    if (this.peek() === '"') return { name: this.readQuotedName('"', 'quoted row field name', 'row'), type: this.parseType(depth + 1) }
+    const word = this.readWord()
+    const next = this.nextNonWs()
+    // A word followed by another type token is a field name; otherwise the word began an unnamed field's type.
+    if (word !== undefined && next !== undefined && next !== ',' && next !== ')' && next !== '(' && next !== '<' && !isCompoundPrefix([word, this.peekWordAfterWs()?.word ?? ''])) {
+      return { name: word, type: this.parseType(depth + 1) }
+    }
+    this.pos = at
+    return { name: `_col${index}`, type: this.parseType(depth + 1) }
+  }
+
+  private span(start: number): NodeBase {
+    return { raw: this.input.slice(start, this.pos), start, end: this.pos }
+  }
+
+  private parseStructFields(depth: number, start: number): HiveStructField[] {
+    this.skipWs()
+    if (this.peek() === '>') {
+      // struct<> — written by Spark for empty structs; accepted as a struct without fields.
+      this.pos++
+      return []
+    }
+    return this.parseSeparated(
+      () => {
+        const name = this.parseFieldName()
+        this.expect(':', `after struct field name '${name}'`)
+        const field: HiveStructField = { name, type: this.parseType(depth + 1) }
+        const comment = this.parseOptionalComment()
+        if (comment !== undefined) field.comment = comment
+        return field
+      },
+      '>',
+      'struct<…>',
+      start,
+    )
   }
 
   private parseFieldName(): string {
     this.skipWs()
     const at = this.pos
-    if (this.peek() === '`') {
-      this.pos++
-      let name = ''
-      for (;;) {
-        const ch = this.peek()
-        if (ch === undefined) this.fail(`Unterminated backticked field name`, at)
-        this.pos++
-        if (ch === '`') {
-          if (this.peek() === '`') {
-            name += '`'
-            this.pos++
-            continue
-          }
-          break
-        }
-        name += ch
-      }
-      if (name.length === 0) this.fail('Empty struct field name', at)
-      return name
-    }
+    if (this.peek() === '`') return this.readQuotedName('`', 'backticked field name', 'struct')
     while (this.pos < this.input.length && !FIELD_NAME_STOP.has(this.input[this.pos]!)) this.pos++
     const name = this.input.slice(at, this.pos).trim()
     if (name.length === 0) this.fail(`Expected a struct field name but found ${this.describeHere()}`)
+    return name
+  }
+
+  /** A field name between `quote`s, a doubled quote standing for itself (Hive's backticks, Presto's double quotes). */
+  private readQuotedName(quote: string, what: string, kind: string): string {
+    const at = this.pos
+    this.pos++
+    let name = ''
+    for (;;) {
+      const ch = this.peek()
+      if (ch === undefined) this.fail(`Unterminated ${what}`, at)
+      this.pos++
+      if (ch === quote) {
+        if (this.peek() !== quote) break
+        this.pos++
+      }
+      name += ch
+    }
+    if (name.length === 0) this.fail(`Empty ${kind} field name`, at)
     return name
   }
 

@@ -81,6 +81,8 @@ export interface OmColumn {
   dataType: OmDataType
   arrayDataType?: OmDataType
   dataLength?: number
+  /** entity/data/table.json#/definitions/constraint */
+  constraint?: 'NULL' | 'NOT_NULL' | 'UNIQUE' | 'PRIMARY_KEY'
   precision?: number
   scale?: number
   dataTypeDisplay?: string

@@ -20,6 +20,7 @@
  */
 import type { Column } from '@aws-sdk/client-glue'
 import { omTypeOf } from './columns.js'
+import { encodeReservedName } from './reserved-names.js'
 import { parseHiveType } from './hive-type.js'
 import type { OmPartitionColumnDetails, OmPartitionIntervalType, OmTablePartition } from './om-types.js'
 
@@ -90,9 +91,10 @@ export function partitionColumnDetails(
   key: Pick<Column, 'Name' | 'Type'>,
   parameters: Record<string, string> | undefined,
 ): OmPartitionColumnDetails {
-  const columnName = key.Name ?? ''
+  // The partition names its column by the column's OpenMetadata name, reserved characters encoded (columns.ts).
+  const columnName = encodeReservedName(key.Name ?? '')
   const params = lowerKeys(parameters)
-  const col = columnName.toLowerCase()
+  const col = (key.Name ?? '').toLowerCase()
   const projectionType = params.get('projection.enabled')?.toLowerCase() === 'true'
     ? params.get(`projection.${col}.type`)?.toLowerCase()
     : undefined

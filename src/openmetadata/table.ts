@@ -3,7 +3,8 @@
  * CreateDatabaseRequest, CreateDatabaseSchemaRequest, CreateDatabaseServiceRequest.
  *
  * What createTable.json has room for, and what this fills:
- *   name, description, tableType, columns, tablePartition, databaseSchema, schemaDefinition (views),
+ *   name, description, tableType, columns, tablePartition, databaseSchema, schemaDefinition (views; tables with
+ *   includeDDL),
  *   locationPath (StorageDescriptor.Location), fileFormat (from SerDe / InputFormat / `classification`).
  * It has no free-form place for Glue table parameters (`classification`, `has_encrypted_data`, `projection.*`,
  * Iceberg `metadata_location`, …): the object is closed, and `extension` only holds custom properties that are
@@ -23,7 +24,9 @@ import type {
   OmFileFormat,
   OmTableType,
 } from './om-types.js'
+import { createTableDdl } from './ddl.js'
 import { buildTablePartition } from './partitions.js'
+import { encodeReservedName } from './reserved-names.js'
 import { ViewDecodeError, viewDefinitionOf } from './view.js'
 
 /** The Glue table fields this module reads (the SDK's `Table`). */
@@ -36,6 +39,10 @@ export interface BuildTableContext {
   schemaFqn: string
   /** Put a view's SQL into `schemaDefinition` (default true). */
   includeViewDefinition?: boolean
+  /** OpenMetadata's `includeDDL`: put a table's CREATE statement into `schemaDefinition` (default false). */
+  includeDDL?: boolean
+  /** Told each problem the mapping worked around (a column typed UNKNOWN, an encoded name); names table and column. */
+  onWarning?: (message: string) => void
 }
 
 function isView(table: GlueTable): boolean {
@@ -44,17 +51,23 @@ function isView(table: GlueTable): boolean {
 }
 
 /**
- * OpenMetadata tableType, as upstream's Glue source decides it (Athena's own source calls every table External):
- * VIRTUAL_VIEW → View (MaterializedView when Glue flags it so); Parameters.table_type ICEBERG (any case) → Iceberg;
- * EXTERNAL_TABLE → External; anything else (MANAGED_TABLE, GOVERNED, none) → Regular.
+ * OpenMetadata tableType, as upstream's Athena connector decides it (athena/metadata.py, Collate-licensed 2025
+ * version): views are View (common_db_source `query_view_names_and_types`); every table is External
+ * (`query_table_names_and_types`: "Return tables as external"), and becomes Partitioned when it has partition keys
+ * (`get_table_partition_details` → common_db_source `yield_table`). So an Iceberg table (EXTERNAL_TABLE with
+ * table_type=ICEBERG, whose partitioning Glue does not list as keys) is External, and a partitioned one Partitioned.
+ *
+ * Upstream lists only EXTERNAL_TABLE and VIRTUAL_VIEW (pyathena's get_table_names / get_view_names), so it never
+ * types MANAGED_TABLE, GOVERNED or untyped tables: this service ingests them rather than hiding them, by the same
+ * rule as every other table (External, or Partitioned). A Glue materialized view, also unlisted upstream, is
+ * MaterializedView.
  */
 export function tableTypeOf(table: GlueTable): OmTableType {
   const type = table.TableType?.toUpperCase()
   if (table.IsMaterializedView === true || type === 'MATERIALIZED_VIEW') return 'MaterializedView'
   if (type === 'VIRTUAL_VIEW') return 'View'
-  if (table.Parameters?.table_type?.trim().toUpperCase() === 'ICEBERG') return 'Iceberg'
-  if (type === 'EXTERNAL_TABLE') return 'External'
-  return 'Regular'
+  if ((table.PartitionKeys?.length ?? 0) > 0) return 'Partitioned'
+  return 'External'
 }
 
 function firstParam(maps: (Record<string, string> | undefined)[], key: string): string | undefined {
@@ -117,42 +130,41 @@ function nonEmpty(s: string | undefined | null): string | undefined {
   return typeof s === 'string' && s.trim() !== '' ? s : undefined
 }
 
-/** Glue Description, else Parameters.comment — except the `Presto View` marker Athena puts there for views. */
+/**
+ * Upstream's table description: `Parameters.comment` (pyathena's table comment, which upstream's
+ * get_table_description reads) — except the `Presto View` marker Athena puts there for views, which describes
+ * nothing — then Glue's own `Description` when that is empty.
+ */
 function descriptionOf(table: GlueTable): string | undefined {
-  const description = nonEmpty(table.Description)
-  if (description) return description
   const comment = nonEmpty(table.Parameters?.comment)
-  if (!comment) return undefined
-  if (isView(table) && /^\s*(presto|trino)\s+view\s*$/i.test(comment)) return undefined
-  return comment
-}
-
-function checkEntityName(kind: string, name: string | undefined): string {
-  const n = name ?? ''
-  const reason = invalidNameReason(n)
-  if (reason) throw new MappingError('INVALID_NAME', `Cannot map ${kind} ${JSON.stringify(n)}: ${reason}`)
-  return n
+  if (comment && !(isView(table) && /^\s*(presto|trino)\s+view\s*$/i.test(comment))) return comment
+  return nonEmpty(table.Description)
 }
 
 /**
- * One Glue table or view → CreateTableRequest. Throws {@link MappingError} when it cannot be mapped: a name
- * OpenMetadata cannot hold (`"`, `::`, empty, over 256 characters), a column with an unparseable or missing type,
- * or (with includeViewDefinition) a corrupted Presto view payload. The message names the table, the column and the
- * reason.
+ * The OpenMetadata name of a database, schema or table: `"`, `::` and `>` encoded as upstream encodes them
+ * (reserved-names.ts). Throws MappingError when even that cannot be held (empty, or over 256 characters).
+ */
+function entityNameOf(kind: string, name: string | undefined, warn?: (message: string) => void): string {
+  const raw = name ?? ''
+  const encoded = encodeReservedName(raw)
+  const reason = invalidNameReason(encoded)
+  if (reason) throw new MappingError('INVALID_NAME', `Cannot map ${kind} ${JSON.stringify(raw)}: ${reason}`)
+  if (encoded !== raw) warn?.(`${kind} ${JSON.stringify(raw)} is named ${JSON.stringify(encoded)}, OpenMetadata's encoding of '"', '::' and '>'`)
+  return encoded
+}
+
+/**
+ * One Glue table or view → CreateTableRequest. One bad column never costs the table: it is typed UNKNOWN (or, for a
+ * name too long even for OpenMetadata, left out), and `ctx.onWarning` is told, naming table and column. Throws
+ * {@link MappingError} only for a table name OpenMetadata cannot hold (empty, over 256 characters once encoded) or
+ * (with includeViewDefinition) a corrupted Presto view payload; the message names the table and the reason.
  */
 export function buildCreateTable(table: GlueTable, ctx: BuildTableContext): CreateTableRequest {
-  const name = checkEntityName('table', table.Name)
-  let columns
-  try {
-    columns = mapGlueColumns(table.StorageDescriptor?.Columns ?? [], table.PartitionKeys ?? [])
-  } catch (err) {
-    if (err instanceof MappingError) {
-      throw new MappingError(err.code, `Cannot map table ${JSON.stringify(name)}: ${err.message}`, err.column, {
-        cause: err.cause ?? err,
-      })
-    }
-    throw err
-  }
+  const warn = ctx.onWarning
+  const name = entityNameOf('table', table.Name, warn)
+  const columnWarn = warn ? (message: string) => warn(`table ${JSON.stringify(table.Name)}: ${message}`) : undefined
+  const columns = mapGlueColumns(table.StorageDescriptor?.Columns ?? [], table.PartitionKeys ?? [], columnWarn)
   const request: CreateTableRequest = {
     name,
     tableType: tableTypeOf(table),
@@ -170,7 +182,7 @@ export function buildCreateTable(table: GlueTable, ctx: BuildTableContext): Crea
         if (sql) request.schemaDefinition = sql
       } catch (err) {
         if (err instanceof ViewDecodeError) {
-          throw new MappingError('VIEW_DECODE', `Cannot map view ${JSON.stringify(name)}: ${err.message}`, undefined, {
+          throw new MappingError('VIEW_DECODE', `Cannot map view ${JSON.stringify(name)}: ${err.message}`, {
             cause: err,
           })
         }
@@ -182,21 +194,21 @@ export function buildCreateTable(table: GlueTable, ctx: BuildTableContext): Crea
     if (location) request.locationPath = location
     const fileFormat = fileFormatOf(table)
     if (fileFormat) request.fileFormat = fileFormat
+    if (ctx.includeDDL) request.schemaDefinition = createTableDdl(table)
   }
   return request
 }
 
 /** CreateDatabaseRequest for the OpenMetadata database (Athena's catalog level) under service `serviceName`. */
 export function buildCreateDatabase(name: string, serviceName: string, description?: string): CreateDatabaseRequest {
-  checkEntityName('database', name)
-  const request: CreateDatabaseRequest = { name, service: buildFqn(serviceName) }
+  const request: CreateDatabaseRequest = { name: entityNameOf('database', name), service: buildFqn(serviceName) }
   if (nonEmpty(description)) request.description = description!
   return request
 }
 
 /** CreateDatabaseSchemaRequest for one Glue database (an Athena schema), with its Glue description. */
 export function buildCreateSchema(glueDatabase: GlueDatabase, databaseFqn: string): CreateDatabaseSchemaRequest {
-  const name = checkEntityName('schema', glueDatabase.Name)
+  const name = entityNameOf('schema', glueDatabase.Name)
   const request: CreateDatabaseSchemaRequest = { name, database: databaseFqn }
   const description = nonEmpty(glueDatabase.Description)
   if (description) request.description = description
@@ -230,6 +242,8 @@ export function buildCreateDatabaseService<C extends object>(
   serviceName: string,
   connectionWithoutSecrets: C,
 ): CreateDatabaseServiceRequest<C> {
-  checkEntityName('service', serviceName)
+  const reason = invalidNameReason(serviceName)
+  // Upstream encodes no service-level create request: a service name must be valid as written.
+  if (reason) throw new MappingError('INVALID_NAME', `Cannot map service ${JSON.stringify(serviceName)}: ${reason}`)
   return { name: serviceName, serviceType: 'Athena', connection: { config: stripSecrets(connectionWithoutSecrets) } }
 }

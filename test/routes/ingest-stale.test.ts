@@ -66,10 +66,21 @@ t.test('AccessDenied on the first page: no staleScope (upstream wiped catalogs t
   t.equal(scopes(records).length, 4)
 })
 
+t.test("a bad column type no longer costs the table nor its schema's clean-up", async (t) => {
+  const h = await startHarness(t)
+  const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
+  const name = sales.Tables![0]!.Name!
+  sales.Tables![0]!.StorageDescriptor!.Columns = [{ Name: 'x', Type: 'map<string' }]
+  const records = await ingest(h)
+  t.ok(scopeOf(records, 'sales')?.seenFqns.includes(`svc.default.sales.${name}`), 'the table is seen, so it is not deleted')
+  t.equal(records.at(-1)!.entity.errors, 0)
+  t.equal(records.at(-1)!.entity.warnings, 1)
+})
+
 t.test('a table that cannot be mapped keeps its schema from the clean-up', async (t) => {
   const h = await startHarness(t)
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
-  sales.Tables![0]!.StorageDescriptor!.Columns = [{ Name: 'x', Type: 'map<string' }]
+  sales.Tables![0]!.Name = 't'.repeat(300) // longer than any OpenMetadata name
   const records = await ingest(h)
   t.notOk(scopeOf(records, 'sales'), 'the unmapped table would otherwise be deleted from OpenMetadata')
   t.equal(records.at(-1)!.entity.errors, 1)

@@ -123,19 +123,36 @@ t.test('a schema whose listing fails is a failure for that schema only; the inge
   t.same(invalidRecords(records), [])
 })
 
-t.test('an unmappable table is a failure with its FQN; the rest goes on', async (t) => {
+t.test('an unparseable column type is an UNKNOWN column and a logged warning, never a lost table', async (t) => {
   const h = await startHarness(t)
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
   const broken = structuredClone(sales.Tables![0]!)
   broken.Name = 'broken_types'
-  broken.StorageDescriptor!.Columns = [{ Name: 'bad', Type: 'struct<a:int' }]
+  broken.StorageDescriptor!.Columns = [{ Name: 'bad', Type: 'struct<a:int' }, { Name: 'good', Type: 'int' }]
+  sales.Tables!.push(broken)
+  const records = parseNdjson((await ingest(h, source(h))).body)
+  t.same(invalidRecords(records), [])
+  const status = records.at(-1)!.entity
+  t.equal(status.errors, 0)
+  t.equal(status.warnings, 1)
+  t.same(byName(records, 'broken_types').columns.slice(0, 2).map((c: { name: string; dataType: string; dataTypeDisplay: string }) => [c.name, c.dataType, c.dataTypeDisplay]), [
+    ['bad', 'UNKNOWN', 'struct<a:int'],
+    ['good', 'INT', 'int'],
+  ])
+  t.match(h.logs(), /athena_prod\.default\.sales: table .*broken_types.*: column .*bad.*: unparseable type/, 'the warning names schema, table and column')
+})
+
+t.test('a table OpenMetadata cannot name is a failure with its FQN; the rest goes on', async (t) => {
+  const h = await startHarness(t)
+  const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
+  const broken = structuredClone(sales.Tables![0]!)
+  broken.Name = 'n'.repeat(257)
   sales.Tables!.push(broken)
   const records = parseNdjson((await ingest(h, source(h))).body)
   const status = records.at(-1)!.entity
   t.equal(status.errors, 1)
-  t.equal(status.failures[0].name, 'athena_prod.default.sales.broken_types')
-  t.match(status.failures[0].error, /bad/)
-  t.notOk(byName(records, 'broken_types'))
+  t.equal(status.failures[0].name, `athena_prod.default.sales.${'n'.repeat(257)}`)
+  t.match(status.failures[0].error, /longer than 256 characters/)
   t.ok(byName(records, 'orders'))
 })
 

@@ -5,8 +5,6 @@ import {
   mapGlueColumns,
   type GlueColumn,
 } from '../../src/openmetadata/columns.js'
-import { MappingError } from '../../src/openmetadata/errors.js'
-import { TypeParseError } from '../../src/openmetadata/hive-type.js'
 import { assertOm } from '../support/om-spec.js'
 
 const COLUMN = 'entity/data/table.json#/definitions/column'
@@ -81,32 +79,39 @@ t.test('a struct inside a struct, with nested lengths, decimals and arrays', asy
   assertOm(t, COLUMN, col)
 })
 
-t.test('primitive mapping (faithful to upstream ColumnTypeParser)', async (t) => {
+t.test('top-level types as upstream types them: through its Athena SQLAlchemy dialect, with dataLength and constraint', async (t) => {
+  // athena/utils.py _get_column_type → ColumnTypeParser.get_column_type; sql_column_handler.py adds dataLength
+  // (length or 1) and constraint NULL to every non-complex top-level column.
+  const dialect = (dataType: string, extra: Record<string, unknown> = {}) => ({ dataType, dataLength: 1, constraint: 'NULL', ...extra })
   const cases: [string, Record<string, unknown>][] = [
-    ['string', { dataType: 'STRING' }],
-    ['int', { dataType: 'INT' }],
-    ['integer', { dataType: 'INT' }],
-    ['tinyint', { dataType: 'TINYINT' }],
-    ['smallint', { dataType: 'SMALLINT' }],
-    ['bigint', { dataType: 'BIGINT' }],
-    ['float', { dataType: 'FLOAT' }],
-    ['real', { dataType: 'FLOAT' }],
-    ['double', { dataType: 'DOUBLE' }],
-    ['boolean', { dataType: 'BOOLEAN' }],
-    ['date', { dataType: 'DATE' }],
-    ['timestamp', { dataType: 'TIMESTAMP' }],
-    ['timestamp(3)', { dataType: 'TIMESTAMP' }],
-    ['decimal(10,2)', { dataType: 'DECIMAL', precision: 10, scale: 2 }],
-    ['decimal(12)', { dataType: 'DECIMAL', precision: 12, scale: 0 }],
-    ['decimal', { dataType: 'DECIMAL' }],
-    ['char(2)', { dataType: 'CHAR', dataLength: 2 }],
-    ['varchar(64)', { dataType: 'VARCHAR', dataLength: 64 }],
-    ['varchar', { dataType: 'VARCHAR', dataLength: 1 }],
-    ['binary', { dataType: 'BINARY', dataLength: 1 }],
-    ['json', { dataType: 'JSON' }],
+    ['string', dialect('STRING')],
+    ['int', dialect('INT')],
+    ['integer', dialect('INT')],
+    ['tinyint', dialect('INT')],
+    ['smallint', dialect('INT')],
+    ['bigint', dialect('BIGINT')],
+    ['float', dialect('FLOAT')],
+    ['real', dialect('FLOAT')],
+    ['double', dialect('FLOAT')],
+    ['boolean', dialect('BOOLEAN')],
+    ['date', dialect('DATE')],
+    ['timestamp', dialect('TIMESTAMP')],
+    ['timestamp(3)', dialect('TIMESTAMP')],
+    ['decimal(10,2)', dialect('DECIMAL', { precision: 10, scale: 2 })],
+    ['decimal(12)', dialect('DECIMAL', { precision: 12, scale: 0 })],
+    ['decimal', dialect('DECIMAL')],
+    ['char(2)', dialect('CHAR', { dataLength: 2 })],
+    ['varchar(64)', dialect('VARCHAR', { dataLength: 64 })],
+    ['VARCHAR (64)', dialect('VARCHAR', { dataLength: 64 })],
+    ['varchar', dialect('VARCHAR')],
+    ['binary', dialect('BINARY')],
+    ['varbinary', dialect('BINARY')],
+    ['json', dialect('JSON')],
+    ['uniontype<int,string>', dialect('NULL')],
+    ['ipaddress', dialect('NULL')],
+    ['interval day to second', dialect('NULL')],
+    ['timestamp with time zone', dialect('NULL')],
     ['map<string,array<int>>', { dataType: 'MAP' }],
-    ['uniontype<int,string>', { dataType: 'UNION' }],
-    ['ipaddress', { dataType: 'UNKNOWN' }],
   ]
   for (const [type, expected] of cases) {
     const col = mapGlueColumn({ Name: 'c', Type: type })
@@ -115,8 +120,43 @@ t.test('primitive mapping (faithful to upstream ColumnTypeParser)', async (t) =>
   }
 })
 
+t.test('nested types keep the richer mapping (tinyint, double, varbinary, uniontype as written)', async (t) => {
+  const col = mapGlueColumn({ Name: 's', Type: 'struct<t:tinyint,d:double,b:varbinary,u:uniontype<int,string>,x:ipaddress>' })!
+  t.strictSame(col.children, [
+    { name: 't', dataType: 'TINYINT', dataTypeDisplay: 'tinyint' },
+    { name: 'd', dataType: 'DOUBLE', dataTypeDisplay: 'double' },
+    { name: 'b', dataType: 'VARBINARY', dataTypeDisplay: 'varbinary', dataLength: 1 },
+    { name: 'u', dataType: 'UNION', dataTypeDisplay: 'uniontype<int,string>' },
+    { name: 'x', dataType: 'UNKNOWN', dataTypeDisplay: 'ipaddress' },
+  ])
+  assertOm(t, COLUMN, col)
+})
+
+t.test('Presto/Trino spellings map as complex columns', async (t) => {
+  const row = mapGlueColumn({ Name: 'r', Type: 'row(id bigint, tags array(varchar), "Say ""hi""" varchar(3))' })!
+  t.strictSame(row, {
+    name: 'r',
+    dataType: 'STRUCT',
+    dataTypeDisplay: 'row(id bigint, tags array(varchar), "Say ""hi""" varchar(3))',
+    children: [
+      { name: 'id', dataType: 'BIGINT', dataTypeDisplay: 'bigint' },
+      { name: 'tags', dataType: 'ARRAY', arrayDataType: 'VARCHAR', dataTypeDisplay: 'array(varchar)' },
+      { name: 'Say __reserved__quote__hi__reserved__quote__', dataType: 'VARCHAR', dataTypeDisplay: 'varchar(3)', dataLength: 3 },
+    ],
+  })
+  assertOm(t, COLUMN, row)
+  t.strictSame(mapGlueColumn({ Name: 'a', Type: 'array(row(x integer))' }), {
+    name: 'a',
+    dataType: 'ARRAY',
+    arrayDataType: 'STRUCT',
+    dataTypeDisplay: 'array(row(x integer))',
+    children: [{ name: 'x', dataType: 'INT', dataTypeDisplay: 'integer' }],
+  })
+  t.strictSame(mapGlueColumn({ Name: 'm', Type: 'map(varchar, integer)' }), { name: 'm', dataType: 'MAP', dataTypeDisplay: 'map(varchar, integer)' })
+})
+
 t.test('dataTypeDisplay is the Glue type exactly as written', async (t) => {
-  const col = mapGlueColumn({ Name: 'c', Type: 'ARRAY< Struct<A:INT> >' })
+  const col = mapGlueColumn({ Name: 'c', Type: 'ARRAY< Struct<A:INT> >' })!
   t.equal(col.dataTypeDisplay, 'ARRAY< Struct<A:INT> >')
   t.equal(col.children?.[0]?.dataTypeDisplay, 'INT')
 })
@@ -129,10 +169,11 @@ t.test('storage columns then partition keys, ordinalPosition from 1; empty comme
     ],
     [{ Name: 'dt', Type: 'string' }],
   )
+  const top = { dataLength: 1, constraint: 'NULL' }
   t.strictSame(cols, [
-    { name: 'id', dataType: 'BIGINT', dataTypeDisplay: 'bigint', description: 'the id', ordinalPosition: 1 },
-    { name: 'name', dataType: 'STRING', dataTypeDisplay: 'string', ordinalPosition: 2 },
-    { name: 'dt', dataType: 'STRING', dataTypeDisplay: 'string', ordinalPosition: 3 },
+    { name: 'id', dataType: 'BIGINT', dataTypeDisplay: 'bigint', ...top, description: 'the id', ordinalPosition: 1 },
+    { name: 'name', dataType: 'STRING', dataTypeDisplay: 'string', ...top, ordinalPosition: 2 },
+    { name: 'dt', dataType: 'STRING', dataTypeDisplay: 'string', ...top, ordinalPosition: 3 },
   ])
   for (const c of cols) assertOm(t, COLUMN, c)
 })
@@ -151,27 +192,47 @@ t.test('Iceberg: non-current columns are dropped', async (t) => {
   ])
 })
 
-t.test('unmappable columns throw MappingError naming the column and the reason', async (t) => {
-  const err = t.throws(() => mapGlueColumn({ Name: 'payload', Type: 'struct<a:int' })) as MappingError
-  t.ok(err instanceof MappingError)
-  t.equal(err.code, 'TYPE_PARSE')
-  t.equal(err.column, 'payload')
-  t.match(err.message, /column "payload": unparseable type: Expected ',' or '>' in struct<…> opened at position 0/)
-  t.ok(err.cause instanceof TypeParseError)
+t.test('one bad column never fails: UNKNOWN with the raw type, encoded or replaced names, each with a warning', async (t) => {
+  const warnings: string[] = []
+  const warn = (m: string) => warnings.push(m)
+  t.strictSame(mapGlueColumn({ Name: 'payload', Type: 'struct<a:int' }, 2, warn), {
+    name: 'payload',
+    dataType: 'UNKNOWN',
+    dataTypeDisplay: 'struct<a:int',
+    ordinalPosition: 2,
+  })
+  t.match(warnings.pop(), /^column "payload": unparseable type \(Expected ',' or '>' in struct<…> opened at position 0 .*\); mapped as UNKNOWN$/)
 
-  const missing = t.throws(() => mapGlueColumn({ Name: 'x', Type: ' ' })) as MappingError
-  t.equal(missing.code, 'MISSING_TYPE')
-  t.match(missing.message, /column "x": the column has no type/)
+  t.strictSame(mapGlueColumn({ Name: 'x', Type: ' ' }, undefined, warn), { name: 'x', dataType: 'UNKNOWN', dataTypeDisplay: ' ' })
+  t.match(warnings.pop(), /^column "x": the column has no type; mapped as UNKNOWN$/)
+  t.strictSame(mapGlueColumn({ Name: 'y' }, undefined, warn), { name: 'y', dataType: 'UNKNOWN' })
+  t.equal(warnings.length, 1)
+  warnings.length = 0
 
-  const quote = t.throws(() => mapGlueColumn({ Name: 'bad"name', Type: 'int' })) as MappingError
-  t.equal(quote.code, 'INVALID_NAME')
-  t.match(quote.message, /column "bad\\"name": the name contains a double quote/)
+  const quote = mapGlueColumn({ Name: 'bad"name', Type: 'int' }, undefined, warn)!
+  t.equal(quote.name, 'bad__reserved__quote__name')
+  t.match(warnings.pop(), /^column "bad\\"name": named "bad__reserved__quote__name"/)
 
-  const nested = t.throws(() => mapGlueColumn({ Name: 's', Type: 'struct<ok:int,`a::b`:int>' })) as MappingError
-  t.equal(nested.code, 'INVALID_NAME')
-  t.equal(nested.column, 's.a::b')
-  t.match(nested.message, /column "s\.a::b": the name contains '::'/)
+  const nested = mapGlueColumn({ Name: 's', Type: 'struct<ok:int,`a::b>c`:int>' }, undefined, warn)!
+  t.same(nested.children!.map((c) => c.name), ['ok', 'a__reserved__colon__b__reserved__arrow__c'])
+  t.match(warnings.pop(), /^column "s\.a::b>c": named/)
+  assertOm(t, COLUMN, nested)
 
-  const long = t.throws(() => mapGlueColumn({ Name: 'x'.repeat(257), Type: 'int' })) as MappingError
-  t.match(long.message, /longer than 256 characters/)
+  const unnamed = mapGlueColumn({ Name: '', Type: 'int' }, undefined, warn)!
+  t.equal(unnamed.name, ' ', 'upstream names an unnamed column " "')
+  assertOm(t, COLUMN, unnamed)
+  t.match(warnings.pop(), /the column has no name/)
+
+  t.equal(mapGlueColumn({ Name: 'x'.repeat(257), Type: 'int' }, undefined, warn), undefined, 'a name OpenMetadata cannot hold loses the column')
+  t.match(warnings.pop(), /left out, its name is longer than the 256 characters/)
+  const longChild = mapGlueColumn({ Name: 's', Type: `struct<a:int,${'y'.repeat(300)}:int>` }, undefined, warn)!
+  t.same(longChild.children!.map((c) => c.name), ['a'], 'only the over-long field is left out')
+  t.equal(warnings.length, 1)
+})
+
+t.test('mapGlueColumns numbers the columns it keeps', async (t) => {
+  const warnings: string[] = []
+  const cols = mapGlueColumns([{ Name: 'a', Type: 'int' }, { Name: 'z'.repeat(300), Type: 'int' }, { Name: 'b', Type: 'map<' }], [{ Name: 'dt', Type: 'string' }], (m) => warnings.push(m))
+  t.same(cols.map((c) => [c.name, c.dataType, c.ordinalPosition]), [['a', 'INT', 1], ['b', 'UNKNOWN', 2], ['dt', 'STRING', 3]])
+  t.equal(warnings.length, 2)
 })

@@ -54,6 +54,7 @@ t.test('CreateDatabaseServiceRequest', async (t) => {
   t.equal(req.connection.config.awsConfig.awsRegion, 'eu-west-1')
   assertOm(t, 'api/services/createDatabaseService.json', req)
   t.throws(() => buildCreateDatabaseService('', connection), MappingError)
+  t.throws(() => buildCreateDatabaseService('a"b', connection), { name: 'MappingError', message: /Cannot map service "a\\"b": the name contains a double quote/ }, 'a service name is never encoded, as upstream')
 })
 
 t.test('CreateDatabaseRequest', async (t) => {
@@ -69,5 +70,9 @@ t.test('CreateDatabaseSchemaRequest from a Glue database', async (t) => {
   t.strictSame(req, { name: 'sales', database: 'athena_prod.AwsDataCatalog', description: 'Sales data' })
   assertOm(t, 'api/data/createDatabaseSchema.json', req)
   t.strictSame(buildCreateSchema({ Name: 'raw' }, 'svc.db'), { name: 'raw', database: 'svc.db' })
-  t.throws(() => buildCreateSchema({ Name: 'x"y' }, 'svc.db'), { name: 'MappingError', message: /Cannot map schema "x\\"y"/ })
+  // Upstream encodes ", :: and > in every non-service create request's name (was: refused).
+  const encoded = buildCreateSchema({ Name: 'x"y::z' }, 'svc.db')
+  t.strictSame(encoded, { name: 'x__reserved__quote__y__reserved__colon__z', database: 'svc.db' })
+  assertOm(t, 'api/data/createDatabaseSchema.json', encoded)
+  t.throws(() => buildCreateSchema({ Name: '' }, 'svc.db'), { name: 'MappingError', message: /Cannot map schema "": the name is empty/ })
 })

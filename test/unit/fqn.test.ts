@@ -1,17 +1,19 @@
 import t from 'tap'
 import { appendFqn, buildFqn, FqnError, quoteFqnPart, splitFqn, unquoteFqnPart } from '../../src/openmetadata/fqn.js'
 
-t.test('quoteFqnPart follows upstream quote_name', async (t) => {
+t.test('quoteFqnPart follows upstream quote_name, after encoding reserved characters', async (t) => {
   t.equal(quoteFqnPart('a'), 'a')
   t.equal(quoteFqnPart('a.b'), '"a.b"', 'a dot needs quotes')
-  t.equal(quoteFqnPart('"a.b"'), '"a.b"', 'valid existing quotes are kept')
-  t.equal(quoteFqnPart('"a"'), 'a', 'needless quotes are removed')
   t.equal(quoteFqnPart('data base'), 'data base', 'spaces need no quotes')
   t.equal(quoteFqnPart("o'brien"), "o'brien")
-  for (const bad of ['"a', 'a"', 'a"b', '""', '']) {
-    t.throws(() => quoteFqnPart(bad), FqnError, `rejects ${JSON.stringify(bad)}`)
-  }
-  t.throws(() => quoteFqnPart('a"b'), { message: /Invalid name a"b/ })
+  // Names with ", :: or > are encoded as upstream's replace_separators encodes them (was: refused).
+  t.equal(quoteFqnPart('a"b'), 'a__reserved__quote__b')
+  t.equal(quoteFqnPart('"a"'), '__reserved__quote__a__reserved__quote__', 'a quote is part of the name, not FQN quoting')
+  t.equal(quoteFqnPart('"a.b"'), '"__reserved__quote__a.b__reserved__quote__"', 'encoded, then quoted for its dot')
+  t.equal(quoteFqnPart('a::b>c'), 'a__reserved__colon__b__reserved__arrow__c')
+  t.equal(quoteFqnPart(':::'), '__reserved__colon__:', 'upstream replaces :: first, a lone : stays')
+  t.equal(quoteFqnPart(quoteFqnPart('x>y')), 'x__reserved__arrow__y', 'idempotent')
+  t.throws(() => quoteFqnPart(''), FqnError, 'an empty name is refused')
 })
 
 t.test('buildFqn', async (t) => {
@@ -19,7 +21,7 @@ t.test('buildFqn', async (t) => {
   t.equal(buildFqn('service', 'data.base', 'schema', 'table'), 'service."data.base".schema.table')
   t.equal(buildFqn('AwsDataCatalog'), 'AwsDataCatalog')
   t.throws(() => buildFqn(), FqnError)
-  t.throws(() => buildFqn('svc', 'x"y'), FqnError)
+  t.equal(buildFqn('svc', 'x"y', 'a>b.c'), 'svc.x__reserved__quote__y."a__reserved__arrow__b.c"')
 })
 
 t.test('splitFqn respects quotes; split(build(parts)) round-trips (upstream test_split cases)', async (t) => {
@@ -71,7 +73,7 @@ t.test('appendFqn adds parts to an FQN without re-quoting it (Java FullyQualifie
   t.equal(appendFqn(schema, 'web.sessions'), '"athena_prod.x".AwsDataCatalog.sales."web.sessions"')
   t.equal(appendFqn(schema), schema)
   t.equal(appendFqn('"athena_prod.default"', 'sales', 'orders'), '"athena_prod.default".sales.orders')
-  t.throws(() => buildFqn(schema, 'orders'), FqnError, 'buildFqn takes names, not FQNs')
+  t.equal(buildFqn(schema, 'orders'), '"__reserved__quote__athena_prod.x__reserved__quote__.AwsDataCatalog.sales".orders', 'buildFqn takes names, not FQNs')
   t.throws(() => appendFqn('a..b', 'c'), FqnError, 'the parent must be a valid FQN')
-  t.throws(() => appendFqn(schema, 'x"y'), FqnError)
+  t.equal(appendFqn(schema, 'x"y'), '"athena_prod.x".AwsDataCatalog.sales.x__reserved__quote__y')
 })

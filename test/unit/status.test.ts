@@ -15,7 +15,7 @@ t.test('buildStepSummary fills every count', async (t) => {
 })
 
 t.test('toStackTraceError', async (t) => {
-  const err = new MappingError('TYPE_PARSE', 'Cannot map table "t": column "c": unparseable type', 'c')
+  const err = new MappingError('INVALID_NAME', 'Cannot map table "": the name is empty')
   t.strictSame(toStackTraceError('svc.db.sales.t', err), { name: 'svc.db.sales.t', error: err.message })
   const withStack = toStackTraceError('x', err, { includeStackTrace: true })
   t.match(withStack.stackTrace, /MappingError/)
