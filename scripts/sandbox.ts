@@ -4,12 +4,16 @@
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_AUTOMATION_PREFIX } from '../src/automation/settings.js'
 import { SANDBOX_KEYS, startSandboxAws } from '../test/support/sandbox.js'
 
 const HOST = '127.0.0.1'
 const servicePort = portFromEnv('SANDBOX_PORT', 8080)
 const awsPort = portFromEnv('SANDBOX_AWS_PORT', 4566)
 const token = process.env.SANDBOX_AUTH_TOKEN || 'sandbox-token-not-a-secret'
+// Basic credentials of the automation API, so that its operations in /docs run here too.
+const automationUser = process.env.AUTOMATION_USERNAME || 'admin'
+const automationPassword = process.env.AUTOMATION_PASSWORD || 'sandbox-password-not-a-secret'
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name]
@@ -43,7 +47,7 @@ await ensureFree(awsPort, 'SANDBOX_AWS_PORT')
 await ensureFree(servicePort, 'SANDBOX_PORT')
 const { aws } = await startSandboxAws({ port: awsPort, host: HOST })
 const service = spawn(process.execPath, [fileURLToPath(new URL('../src/server.js', import.meta.url))], {
-  env: { ...process.env, PORT: String(servicePort), HOST, AUTH_TOKEN: token, LOG_LEVEL: process.env.LOG_LEVEL || 'warn', AWS_EC2_METADATA_DISABLED: 'true' },
+  env: { ...process.env, PORT: String(servicePort), HOST, AUTH_TOKEN: token, AUTOMATION_USERNAME: automationUser, AUTOMATION_PASSWORD: automationPassword, LOG_LEVEL: process.env.LOG_LEVEL || 'warn', AWS_EC2_METADATA_DISABLED: 'true' },
   stdio: ['ignore', 'inherit', 'inherit'],
 })
 let stopping = false
@@ -73,6 +77,7 @@ for (let i = 0; ; i++) {
 const { valid } = SANDBOX_KEYS
 console.log(`Sandbox ready (Ctrl-C stops it).
   service           ${base}   (bearer token: ${token})
+  automation API    ${base}${process.env.AUTOMATION_PREFIX || DEFAULT_AUTOMATION_PREFIX}   (Basic: ${automationUser} / ${automationPassword})
   AWS test endpoint ${aws.url}   (Glue, Athena, STS, Lake Formation; the sample catalog, account 123456789012)
   key pairs         valid   ${SANDBOX_KEYS.valid.awsAccessKeyId} / ${SANDBOX_KEYS.valid.awsSecretAccessKey}
                     expired ${SANDBOX_KEYS.expired.awsAccessKeyId} / ${SANDBOX_KEYS.expired.awsSecretAccessKey}
@@ -83,5 +88,5 @@ Try (README "Try it" has more):
   curl -s -H 'Authorization: Bearer ${token}' -H 'content-type: application/json' -d "$CONN" ${base}/v1/test-connection
   curl -s -H 'Authorization: Bearer ${token}' -H 'content-type: application/json' -H 'accept: application/json' -d "{\\"serviceName\\":\\"athena_sandbox\\",\\"serviceConnection\\":{\\"config\\":$CONN}}" ${base}/v1/databases
   curl -s -H 'Authorization: Bearer ${token}' -H 'content-type: application/json' -d "{\\"serviceName\\":\\"athena_sandbox\\",\\"serviceConnection\\":{\\"config\\":$CONN}}" ${base}/v1/ingest | head -n 5
-  open ${base}/docs (Authorize with the token) for every operation with examples
+  open ${base}/docs (Authorize: the bearer token, and the Basic credentials for the automation API) for every operation with examples
 `)

@@ -13,7 +13,8 @@ import automationRoute from '../routes/automation.js'
 import queryLogRoute from '../routes/query-log.js'
 import { loadConfig, type ServiceConfig } from './config.js'
 import { loggerOptions } from './logging.js'
-import { openApiInfo } from './openapi-info.js'
+import { openApiInfo, withThisInstanceFirst } from './openapi-info.js'
+import { openApiTransform } from './openapi-operations.js'
 import { pathOfTarget } from './request-target.js'
 import type { ConcurrencyGate } from './security/concurrency-gate.js'
 import type { Resolver } from './security/endpoint-guard.js'
@@ -94,8 +95,13 @@ export async function buildApp(options: BuildAppOptions = {}) {
   app.decorate('ingestGate', gates.ingest)
   app.decorate('testConnectionGate', gates.testConnection)
 
-  await app.register(swagger, { openapi: openApiInfo })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swagger, { openapi: openApiInfo, transform: openApiTransform(config.automation.prefix) })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { persistAuthorization: true },
+    // The UI's "Try it out" goes to the instance serving it first; importers get openapi.yaml's servers.
+    transformSpecification: withThisInstanceFirst,
+  })
 
   app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
     let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
