@@ -20,7 +20,9 @@ const testConnection: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const connection = extractConnection(request.body)
-      return runTestConnection(connection, { settings: app.serviceConfig.aws, signal: abortOnClientGone(reply) })
+      const body = request.body as { connection?: unknown; serviceConnection?: unknown }
+      const where = body.connection !== undefined ? 'body/connection/config' : body.serviceConnection !== undefined ? 'body/serviceConnection/config' : 'body'
+      return runTestConnection(connection, { settings: app.serviceConfig.aws, signal: abortOnClientGone(reply) }, where)
     },
   )
 }

@@ -96,7 +96,7 @@ export async function runAutomationWorkflow(workflow: AutomationWorkflowT, deps:
         lastPartial = partial
         await patch(partial, false)
       },
-    })
+    }, 'body/request/connection/config')
     await patch(result, true)
     deps.log.info({ workflow: workflow.name, result: result.status, steps: result.steps.length }, 'automation workflow done')
   } catch (err) {

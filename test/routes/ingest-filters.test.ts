@@ -130,7 +130,11 @@ t.test('a construct RE2 cannot run is a 400 naming the field and the construct, 
     ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['a{5000}'] } } } },
       /tableFilterPattern\.includes\[0\].*a repetition count over 1000/],
     ['/v1/test-connection', { ...conn, schemaFilterPattern: { includes: ['(a)?(?(1)b|c)'] } },
-      /schemaFilterPattern\.includes\[0\].*a conditional group/],
+      /^Invalid regex in body\/schemaFilterPattern\.includes\[0\].*a conditional group/],
+    ['/v1/test-connection', { serviceConnection: { config: { ...conn, schemaFilterPattern: { includes: ['(\\w+)_\\1'] } } } },
+      /^Invalid regex in body\/serviceConnection\/config\/schemaFilterPattern\.includes\[0\].*a backreference/],
+    ['/v1/test-connection', { connection: { config: { ...conn, schemaFilterPattern: { excludes: ['x(?=y)'] } } }, serviceType: 'Database' },
+      /^Invalid regex in body\/connection\/config\/schemaFilterPattern\.excludes\[0\].*a lookahead assertion/],
   ]
   for (const [url, payload, message] of cases) {
     const res = await h.app.inject({ method: 'POST', url, payload })
