@@ -5,15 +5,15 @@ import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_AUTOMATION_PREFIX } from '../src/automation/settings.js'
-import { SANDBOX_KEYS, startSandboxAws } from '../test/support/sandbox.js'
+import { SANDBOX_AUTH_TOKEN, SANDBOX_AUTOMATION, SANDBOX_KEYS, startSandboxAws } from '../test/support/sandbox.js'
 
 const HOST = '127.0.0.1'
 const servicePort = portFromEnv('SANDBOX_PORT', 8080)
 const awsPort = portFromEnv('SANDBOX_AWS_PORT', 4566)
-const token = process.env.SANDBOX_AUTH_TOKEN || 'sandbox-token-not-a-secret'
+const token = process.env.SANDBOX_AUTH_TOKEN || SANDBOX_AUTH_TOKEN
 // Basic credentials of the automation API, so that its operations in /docs run here too.
-const automationUser = process.env.AUTOMATION_USERNAME || 'admin'
-const automationPassword = process.env.AUTOMATION_PASSWORD || 'sandbox-password-not-a-secret'
+const automationUser = process.env.AUTOMATION_USERNAME || SANDBOX_AUTOMATION.username
+const automationPassword = process.env.AUTOMATION_PASSWORD || SANDBOX_AUTOMATION.password
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name]

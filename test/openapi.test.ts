@@ -14,6 +14,7 @@ import { DEFAULT_AUTOMATION_PREFIX } from '../src/automation/settings.js'
 import { openApiYaml } from '../src/openapi-document.js'
 import { OM_PLACEHOLDERS, requestExamples, SANDBOX_AWS } from '../src/openapi-examples.js'
 import { startFakeOm, type FakeOm } from './support/fake-om.js'
+import { assertTestConnectionResult } from './support/test-connection-spec.js'
 import { assertOm } from './support/om-spec.js'
 import { SANDBOX_KEYS, SANDBOX_REGION, SANDBOX_STAGING_DIR, startSandboxAws, type SandboxAws } from './support/sandbox.js'
 
@@ -236,7 +237,8 @@ async function checkAnswer(t: Test, operationId: string, name: string, body: Rec
     case 'testConnection': {
       const result = JSON.parse(text)
       t.equal(result.status, 'Successful', JSON.stringify(result.steps))
-      assertOm(t, 'entity/services/connections/testConnectionResult.json', result)
+      // The current upstream shape (test/support/test-connection-spec.ts), as /v1/test-connection answers.
+      assertTestConnectionResult(t, 'current', result)
       return
     }
     case 'listDatabases': {
@@ -267,7 +269,8 @@ async function checkAnswer(t: Test, operationId: string, name: string, body: Rec
       const last = om.patches.filter((p) => p.id === body!.id).at(-1)
       t.equal(last?.body[0].value.status, 'Successful', 'the final PATCH: the connection passed')
       t.equal(last?.body[1].value, 'Successful', 'the final PATCH: the workflow ran')
-      assertOm(t, 'entity/services/connections/testConnectionResult.json', last?.body[0].value)
+      // The fake server reports 2.0.0, so the runner sends the current step fields.
+      assertTestConnectionResult(t, 'current', last?.body[0].value)
       return
     }
   }

@@ -14,6 +14,10 @@ export const SANDBOX_KEYS = {
   denied: { awsAccessKeyId: 'AKIASANDBOXDENIED001', awsSecretAccessKey: 'sandboxSecretKey/OnlyForTheLocalSandbox03' },
 } as const
 
+/** The service's bearer token in the sandbox (AUTH_TOKEN) and the automation API's Basic credentials. */
+export const SANDBOX_AUTH_TOKEN = 'sandbox-token-not-a-secret'
+export const SANDBOX_AUTOMATION = { username: 'admin', password: 'sandbox-password-not-a-secret' } as const
+
 export const SANDBOX_REGION = 'us-east-1'
 export const SANDBOX_STAGING_DIR = 's3://athena-results-123456789012/primary/'
 
