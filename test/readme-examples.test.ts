@@ -56,9 +56,10 @@ export function answerPattern(answer: string): RegExp {
   return new RegExp(`^${parts.join('[\\s\\S]*?')}$`)
 }
 
-function run(script: string): Promise<{ stdout: string; stderr: string; code: number }> {
+/** Runs a script with bash in `cwd` (a scratch folder: examples may write files, as a user's shell would). */
+function run(script: string, cwd: string): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile('bash', ['-c', script], { cwd, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 })
     })
   })
@@ -93,13 +94,14 @@ t.test('every "Try it" example of the README gives its documented answer against
   const servicePort = (app.server.address() as AddressInfo).port
   const awsHost = new URL(sandbox.aws.url).host
   const localize = (s: string) => s.replaceAll('localhost:8080', `127.0.0.1:${servicePort}`).replaceAll('127.0.0.1:4566', awsHost)
+  const scratch = t.testdir()
   let setup = 'set -o pipefail\n'
   for (const example of examples) {
     if (example.answer === undefined) {
       setup += localize(example.command) + '\n'
       continue
     }
-    const result = await run(setup + localize(example.command))
+    const result = await run(setup + localize(example.command), scratch)
     const shown = result.stdout.replaceAll(`127.0.0.1:${servicePort}`, 'localhost:8080').replaceAll(awsHost, '127.0.0.1:4566')
     t.equal(result.code, 0, `README line ${example.line}: exit code (stderr: ${result.stderr.slice(0, 300)})`)
     t.match(shown.replace(/\s+/g, ''), answerPattern(example.answer), `README line ${example.line}: ${example.command.split('\n')[0]}`)
