@@ -338,7 +338,8 @@ class SinkState {
       Math.ceil(HASH_LIST_MAX_TABLES / HASH_PAGE_SIZE),
       (page: Array<{ id?: string; fullyQualifiedName?: string; sourceHash?: string }>) => {
         for (const t of page) {
-          if (typeof t.fullyQualifiedName === 'string') tables.set(t.fullyQualifiedName, { ...(t.id ? { id: t.id } : {}), ...(t.sourceHash ? { sourceHash: t.sourceHash } : {}) })
+          // Only the schema's own tables: anything else the server lists is not this listing's to keep.
+          if (typeof t.fullyQualifiedName === 'string' && t.fullyQualifiedName.startsWith(`${schemaFqn}.`)) tables.set(t.fullyQualifiedName, { ...(t.id ? { id: t.id } : {}), ...(t.sourceHash ? { sourceHash: t.sourceHash } : {}) })
         }
       },
     )
@@ -372,7 +373,11 @@ class SinkState {
       }
       if (res.status !== 200) return { complete: false, httpStatus: res.status, reason: this.message(res) }
       const page = res.json as { data?: T[]; paging?: { after?: string } } | undefined
-      onPage(Array.isArray(page?.data) ? page.data : [])
+      const data = Array.isArray(page?.data) ? page.data : []
+      // A page longer than asked for would make what the listing holds (and what a clean-up deletes) the server's
+      // choice, not a bound of this run's.
+      if (data.length > pageSize) return { complete: false, httpStatus: 200, reason: `the server answered ${data.length} entries for a page of ${pageSize}` }
+      onPage(data)
       after = page?.paging?.after || undefined
       if (!after) return { complete: true }
       if (cursors.has(after)) return { complete: false, httpStatus: 200, reason: 'the server answered a cursor it had already given (paging loop)' }
@@ -486,7 +491,9 @@ class SinkState {
     // The scope holds what the run wrote plus what went away since: allow 4× that and a margin of 1,000.
     const maxPages = Math.ceil((4 * seen.size + 1000) / STALE_PAGE_SIZE) + 1
     const listed = await this.listPages(`/v1/${target.collection}`, { [target.filter]: scopeValue }, STALE_PAGE_SIZE, maxPages, (page: Array<{ id?: string; fullyQualifiedName?: string }>) => {
-      for (const e of page) if (e.id && e.fullyQualifiedName && !seen.has(e.fullyQualifiedName)) stale.push({ id: e.id, fqn: e.fullyQualifiedName })
+      // Only entities inside the scope are candidates, whatever else the server lists.
+      const inScope = (fqn: string) => fqn.startsWith(`${String(entity.scopeFqn)}.`)
+      for (const e of page) if (e.id && e.fullyQualifiedName && inScope(e.fullyQualifiedName) && !seen.has(e.fullyQualifiedName)) stale.push({ id: e.id, fqn: e.fullyQualifiedName })
     })
     if (!listed.complete) {
       return this.fail(name, listed.httpStatus, `listing the ${target.collection} of ${String(entity.scopeFqn)}: ${listed.reason}; nothing was deleted`)
@@ -542,10 +549,16 @@ class SinkState {
     return this.describe(serverMessage(res))
   }
 
+  /** A message without secrets: the JWT, and the AWS secrets of the connection a missing service is created with (a server may echo its body). */
   private describe(err: unknown): string {
     const text = err instanceof Error ? err.message : String(err)
-    return scrubSecrets(text, [this.client.target.jwtToken])
+    return scrubSecrets(text, [this.client.target.jwtToken, ...connectionSecrets(this.opts.serviceConnection)])
   }
+}
+
+function connectionSecrets(connection: unknown): string[] {
+  const aws = (connection as { awsConfig?: { awsSecretAccessKey?: unknown; awsSessionToken?: unknown } } | undefined)?.awsConfig
+  return [aws?.awsSecretAccessKey, aws?.awsSessionToken].filter((v): v is string => typeof v === 'string' && v !== '')
 }
 
 export function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {

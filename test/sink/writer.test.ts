@@ -165,6 +165,43 @@ t.test('a server that pages forever: every listing stops (repeated cursor, page 
   t.match(out[0]!.sink.error, /did not end within 100 ms; nothing was deleted/)
 })
 
+t.test('a server that answers more than a page, or entities outside the scope: nothing beyond the run\'s bound is kept or deleted', async (t) => {
+  const om = await startFakeOm(t)
+  om.version = '1.9.4'
+  om.deleteStaleMissing = true
+  await write(om, [...hierarchy()])
+  om.hostilePaging = 'oversized'
+  const out = await write(om, [staleScope('svc.db.s', ['svc.db.s.a']), status()])
+  t.equal(out[0]!.sink.status, 'failed')
+  t.match(out[0]!.sink.error, /answered 5000 entries for a page of 100; nothing was deleted/)
+  t.equal(om.requests.filter((r) => r.method === 'DELETE').length, 0, 'nothing deleted')
+  // The stored-hash listing refuses the page too: the table is simply written.
+  const tables = await write(om, [withSourceHash(table('h')) as Rec, status()])
+  t.equal(tables[0]!.sink.status, 'written')
+
+  // A server that ignores the scope filter lists another schema's tables: they are not this scope's to delete.
+  const other = await startFakeOm(t)
+  other.version = '1.9.4'
+  other.deleteStaleMissing = true
+  await write(other, [...hierarchy(), { kind: 'databaseSchema', entity: { name: 'other', database: 'svc.db' } }, table('x', 'svc.db.other')])
+  other.hostilePaging = 'ignoreScope'
+  const cleaned = await write(other, [staleScope('svc.db.s', ['svc.db.s.a']), status()])
+  t.equal(cleaned[0]!.sink.status, 'written', JSON.stringify(cleaned[0]!.sink))
+  t.notOk(other.byFqn('table', 'svc.db.other.x')!.deleted, 'a table of another schema is never deleted by this scope')
+})
+
+t.test('an OpenMetadata error that echoes the service connection never shows its AWS secrets', async (t) => {
+  const om = await startFakeOm(t)
+  const full = { type: 'Athena', awsConfig: { awsRegion: 'us-east-1', awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 'echoed-secret-value-1234', awsSessionToken: 'echoed-session-token-5678' }, s3StagingDir: 's3://b/p/', workgroup: 'primary' }
+  om.reject('svc', `invalid service: ${JSON.stringify(full)}`)
+  const logged: string[] = []
+  const out = await write(om, [...hierarchy(), status()], 4, { serviceConnection: full, onFailure: (_n: string, e: string) => logged.push(e) })
+  t.equal(out[0]!.sink.status, 'failed')
+  const everything = JSON.stringify(out) + logged.join('\n')
+  t.match(everything, /invalid service/, 'the server\'s message is kept')
+  t.notMatch(everything, /echoed-secret-value-1234|echoed-session-token-5678/, 'its secrets are not')
+})
+
 t.test('the database service: created with the connection as given when missing, never sent anything when it exists', async (t) => {
   const om = await startFakeOm(t)
   const full = { type: 'Athena', awsConfig: { awsRegion: 'us-east-1', awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 'wJalrXUtnFEMI/K7MDENG' }, s3StagingDir: 's3://b/p/', workgroup: 'primary' }

@@ -32,7 +32,8 @@
  *
  * Faults on demand: `unauthorized` (every authenticated call 401), `deleteStaleMissing` (the endpoint 404s,
  * as on servers that never had it), `failNext({status, times, retryAfter?})` (429 / 5xx for the next matching
- * writes), `reject(name, message)` (400 for the entity of that name), `hostilePaging` (every list answers a
+ * writes), `reject(name, message)` (400 for the entity of that name), `hostilePaging` (`oversized`: pages fifty
+ * times longer than asked for; `ignoreScope`: lists ignore their scope filter; otherwise every list answers a
  * full page and a cursor: `repeatCursor` the same one each time, `endless` a new one each time).
  */
 import { randomUUID } from 'node:crypto'
@@ -89,7 +90,7 @@ export interface FakeOm {
   /** What /v1/system/version answers; from 2.0 deleteStale is DELETE, before it PUT. */
   version: string
   deleteStaleMissing: boolean
-  hostilePaging?: 'repeatCursor' | 'endless'
+  hostilePaging?: 'repeatCursor' | 'endless' | 'oversized' | 'ignoreScope'
   /** Delay before each answer (to observe concurrency). */
   delayMs: number
   /** Most requests being handled at once, so far. */
@@ -337,7 +338,13 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       const type = TYPE_OF_COLLECTION[list[1]!]!
       const limit = Number(query.get('limit') ?? 10)
       const fields = (query.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean)
-      if (om.hostilePaging) {
+      if (om.hostilePaging === 'oversized') {
+        // One page fifty times longer than asked for, inside the scope asked about, and no end.
+        const prefix = query.get('databaseSchema') ?? query.get('database') ?? quoteFqnPart(query.get('service') ?? 'svc')
+        const junk = Array.from({ length: limit * 50 }, (_, i) => ({ id: randomUUID(), name: `ghost_${i}`, fullyQualifiedName: `${prefix}.ghost_${i}`, version: 0.1, deleted: false }))
+        return [200, { data: junk, paging: { total: 1e9 } }]
+      }
+      if (om.hostilePaging && om.hostilePaging !== 'ignoreScope') {
         const n = om.requests.filter((r) => r.path === path).length
         const junk = Array.from({ length: limit }, (_, i) => ({ id: randomUUID(), name: `ghost${n}_${i}`, fullyQualifiedName: `ghost.${n}.${i}`, version: 0.1, deleted: false }))
         return [200, { data: junk, paging: { total: 1e9, after: om.hostilePaging === 'repeatCursor' ? 'c2FtZQ==' : Buffer.from(String(n + 1)).toString('base64') } }]
@@ -347,7 +354,8 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       const database = query.get('database')
       const service = query.get('service')
       let scope: (x: StoredEntity) => boolean = () => true
-      if (schema) scope = (x) => x.fqn.startsWith(`${schema}.`)
+      if (om.hostilePaging === 'ignoreScope') scope = () => true
+      else if (schema) scope = (x) => x.fqn.startsWith(`${schema}.`)
       else if (database) scope = (x) => x.fqn.startsWith(`${database}.`)
       else if (service) scope = (x) => x.fqn.startsWith(`${quoteFqnPart(service)}.`)
       const all = live(type).filter(scope).sort((a, b) => a.fqn.localeCompare(b.fqn))
