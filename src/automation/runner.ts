@@ -35,7 +35,7 @@ import { BadInputError, ServiceError, UpstreamError } from '../errors.js'
 import { runTestConnection } from '../ingest/test-connection.js'
 import { resultForServer, workflowStatus, type TestConnectionResult } from '../openmetadata/test-connection-result.js'
 import { checkEndpoint, type HostPattern } from '../security/endpoint-guard.js'
-import { OmClient, OmUnreachableError, serverMessage } from '../sink/om-client.js'
+import { OmClient, OmUnreachableError, pathPart, serverMessage } from '../sink/om-client.js'
 import type { OpenMetadataSinkSettings } from '../sink/settings.js'
 import { checkServer, resolveTarget, unusableServerError } from '../sink/target.js'
 
@@ -62,7 +62,7 @@ export async function runAutomationWorkflow(workflow: AutomationWorkflowT, deps:
   const serverVersion = await reported(workflow, deps, () => checkServer(client, FIELDS))
   const stored = await reported(workflow, deps, () => readWorkflow(workflow, client))
   const connection = athenaConnectionOf(stored.request)
-  const path = `/v1/automations/workflows/${encodeURIComponent(stored.id)}`
+  const path = `/v1/automations/workflows/${pathPart(stored.id, 'the workflow id OpenMetadata returned')}`
 
   const patch = async (result: TestConnectionResult, final: boolean, status = workflowStatus(result, final)) => {
     const ops = [
@@ -162,7 +162,7 @@ async function clientFor(workflow: AutomationWorkflowT, deps: AutomationDeps): P
  * not show is a 502: the result could not be stored anyway.
  */
 async function readWorkflow(workflow: AutomationWorkflowT, client: OmClient): Promise<{ id: string; request: AutomationWorkflowT['request'] }> {
-  const path = `/v1/automations/workflows/name/${encodeURIComponent(workflow.name)}`
+  const path = `/v1/automations/workflows/name/${pathPart(workflow.name, 'the workflow name')}`
   let res
   try {
     res = await client.request('GET', path)

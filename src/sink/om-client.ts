@@ -1,5 +1,6 @@
-import { BadInputError } from '../errors.js'
+import { BadInputError, UpstreamError } from '../errors.js'
 import { checkEndpointUrl, EndpointBlockedError, type HostPattern } from '../security/endpoint-guard.js'
+import { isWellFormed } from '../security/well-formed.js'
 import { AnswerTooLargeError, outboundRequest, RedirectRefusedError, type OutboundAnswer } from '../security/outbound-http.js'
 
 /**
@@ -181,6 +182,18 @@ export class OmClient {
 }
 
 /** Retry-After as delay-seconds or an HTTP date, capped; undefined when absent or unreadable. */
+/**
+ * One path segment of an OpenMetadata URL (a name from AWS, an id from the server), percent-encoded. A string that
+ * is not well-formed Unicode (a lone surrogate, which JSON can carry) cannot be encoded — encodeURIComponent would
+ * throw a bare URIError — so it is an UpstreamError saying which name, escaped, instead.
+ */
+export function pathPart(value: string, what: string): string {
+  if (!isWellFormed(value)) {
+    throw new UpstreamError(`${what} ${JSON.stringify(value).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)} is not well-formed Unicode (a lone surrogate) and cannot be named in an OpenMetadata URL`, 'IllFormedName')
+  }
+  return encodeURIComponent(value)
+}
+
 export function retryAfterMs(header: string | null, capMs: number): number | undefined {
   if (header === null || header.trim() === '') return undefined
   const value = header.trim()

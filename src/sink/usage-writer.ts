@@ -32,6 +32,7 @@ import type { CreateQueryRequest, TableUsageCount } from '../querylog/om-types.j
 import { pipelineOf } from '../querylog/plan.js'
 import type { SinkContext, SinkExtension } from './extension.js'
 import { isResponse, type SinkOutcome } from './writer.js'
+import { pathPart } from './om-client.js'
 
 type Ref = { id: string; type: string }
 type TableEntity = Ref & { columns: string[] }
@@ -106,7 +107,7 @@ class UsageWriter implements SinkExtension {
       const why = table.httpStatus === 404 ? `table ${fqn} does not exist in OpenMetadata: ingest the catalog first (POST /v1/ingest with the same serviceName)` : table.error ?? 'not resolved'
       return ctx.fail(name, table.httpStatus, why)
     }
-    const res = await ctx.limit(() => ctx.send(name, 'POST', `/v1/usage/table/${encodeURIComponent(table.id)}`, { body: { date: u.date, count: u.count } }))
+    const res = await ctx.limit(() => ctx.send(name, 'POST', `/v1/usage/table/${pathPart(table.id, 'the table id OpenMetadata returned')}`, { body: { date: u.date, count: u.count } }))
     if (!isResponse(res)) return res
     if (res.status < 200 || res.status >= 300) return ctx.fail(name, res.status, ctx.message(res))
     this.published++
@@ -134,7 +135,7 @@ class UsageWriter implements SinkExtension {
     let found = this.tables.get(fqn)
     if (!found) {
       found = (async (): Promise<TableEntity | SinkOutcome> => {
-        const res = await ctx.limit(() => ctx.send(fqn, 'GET', `/v1/tables/name/${encodeURIComponent(fqn)}`, { query: { fields: 'columns' } }))
+        const res = await ctx.limit(() => ctx.send(fqn, 'GET', `/v1/tables/name/${pathPart(fqn, 'the table')}`, { query: { fields: 'columns' } }))
         if (!isResponse(res)) return res
         const e = res.json as { id?: unknown; columns?: Array<{ name?: unknown }> } | undefined
         if (res.status === 200 && typeof e?.id === 'string') return { id: e.id, type: 'table', columns: (e.columns ?? []).map((c) => String(c.name)) }
@@ -184,7 +185,7 @@ class UsageWriter implements SinkExtension {
       directTableJoins: [],
     }
     const name = `joins of ${fqn} on ${u.date}`
-    const res = await ctx.limit(() => ctx.send(name, 'PUT', `/v1/tables/${encodeURIComponent(table.id)}/joins`, { body }))
+    const res = await ctx.limit(() => ctx.send(name, 'PUT', `/v1/tables/${pathPart(table.id, 'the table id OpenMetadata returned')}/joins`, { body }))
     if (!isResponse(res)) return res
     if (res.status < 200 || res.status >= 300) return ctx.fail(name, res.status, ctx.message(res))
     return undefined
@@ -203,7 +204,7 @@ class UsageWriter implements SinkExtension {
     if (stored.usedIn.has(table.id)) return undefined
     stored.usedIn.add(table.id)
     const name = `query ${queryFqn} used in ${tableFqn}`
-    const res = await ctx.limit(() => ctx.send(name, 'PUT', `/v1/queries/${encodeURIComponent(stored.id)}/usage`, { body: [{ id: table.id, type: 'table' }] }))
+    const res = await ctx.limit(() => ctx.send(name, 'PUT', `/v1/queries/${pathPart(stored.id, 'the query id OpenMetadata returned')}/usage`, { body: [{ id: table.id, type: 'table' }] }))
     if (!isResponse(res)) return res
     if (res.status < 200 || res.status >= 300) {
       stored.usedIn.delete(table.id)
@@ -214,7 +215,7 @@ class UsageWriter implements SinkExtension {
 
   private async findOrCreate(q: CreateQueryRequest, queryFqn: string, table: Ref, ctx: SinkContext): Promise<StoredQuery | SinkOutcome> {
     const name = `query ${queryFqn}`
-    const found = await ctx.limit(() => ctx.send(name, 'GET', `/v1/queries/name/${encodeURIComponent(queryFqn)}`, { query: { fields: 'queryUsedIn' } }))
+    const found = await ctx.limit(() => ctx.send(name, 'GET', `/v1/queries/name/${pathPart(queryFqn, 'the query')}`, { query: { fields: 'queryUsedIn' } }))
     if (!isResponse(found)) return found
     const existing = found.json as { id?: unknown; queryUsedIn?: Array<{ id?: unknown }> } | undefined
     if (found.status === 200 && typeof existing?.id === 'string') {

@@ -29,7 +29,7 @@ import { DEFAULT_MAX_FAILURES, StepTracker } from '../openmetadata/status.js'
 import { scrubSecrets } from '../aws/errors.js'
 import type { SinkContext, SinkExtension } from './extension.js'
 import { createLimit } from './limit.js'
-import { OmUnreachableError, serverMessage, type OmClient, type OmResponse } from './om-client.js'
+import { OmUnreachableError, pathPart, serverMessage, type OmClient, type OmResponse } from './om-client.js'
 
 export const SINK_STEP_NAME = 'OpenMetadata'
 /** Page size of the stale-entity listing (fallback path). */
@@ -257,7 +257,7 @@ class SinkState {
     const kind = ENTITY_KINDS.databaseService!
     const fqn = kind.fqns(entity).fqn
     const outcome = this.limit(async (): Promise<SinkOutcome> => {
-      const found = await this.send(fqn, 'GET', `${kind.path}/name/${encodeURIComponent(fqn)}`, {})
+      const found = await this.send(fqn, 'GET', `${kind.path}/name/${pathPart(fqn, `the ${kind.type}`)}`, {})
       if (!isResponse(found)) return found
       const id = (found.json as { id?: unknown } | undefined)?.id
       if (found.status === 200) {
@@ -426,7 +426,7 @@ class SinkState {
     if (known) return { id: known, type }
     const collection = COLLECTIONS[type]
     if (!collection) return { status: 'failed', httpStatus: null, error: `cannot resolve a lineage end of type ${type} by name` }
-    const res = await this.send(fqn, 'GET', `/v1/${collection}/name/${encodeURIComponent(fqn)}`, {})
+    const res = await this.send(fqn, 'GET', `/v1/${collection}/name/${pathPart(fqn, `the ${type}`)}`, {})
     if (!isResponse(res)) return res
     const id = (res.json as { id?: unknown } | undefined)?.id
     if (res.status === 200 && typeof id === 'string') {
@@ -503,7 +503,7 @@ class SinkState {
     let lastFailure: { status: number | null; error: string } | undefined
     for (const one of stale) {
       const res = await this.limit(() =>
-        this.send(one.fqn, 'DELETE', `/v1/${target.collection}/${encodeURIComponent(one.id)}`, {
+        this.send(one.fqn, 'DELETE', `/v1/${target.collection}/${pathPart(one.id, 'the id OpenMetadata listed')}`, {
           query: { hardDelete: entity.hardDelete === true, recursive: entity.recursive !== false },
         }),
       )

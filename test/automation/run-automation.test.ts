@@ -330,3 +330,14 @@ t.test('without AUTOMATION_USERNAME / AUTOMATION_PASSWORD the API is off: 503 wi
     t.match(res.json().message, /AUTOMATION_USERNAME and AUTOMATION_PASSWORD/)
   }
 })
+
+t.test('a workflow id from the server that is not well-formed Unicode is a 502 naming it, not a 500', async (t) => {
+  const { h, om } = await setup(t)
+  const wf = workflow(h, om)
+  // The server answers the workflow with an id holding a lone surrogate (JSON can carry one: "\ud800").
+  om.addWorkflow({ ...wf, id: `${wf.id}\ud800` })
+  const res = await run(h, wf)
+  t.equal(res.statusCode, 502, res.body)
+  t.match(res.json().message, /the workflow id OpenMetadata returned ".*\\ud800" is not well-formed Unicode/)
+  t.equal(om.patches.length, 0, 'nothing was PATCHed to a mangled URL')
+})

@@ -190,6 +190,15 @@ t.test('a server that answers more than a page, or entities outside the scope: n
   t.notOk(other.byFqn('table', 'svc.db.other.x')!.deleted, 'a table of another schema is never deleted by this scope')
 })
 
+t.test('a lineage end whose name is not well-formed Unicode fails its record with a message naming it', async (t) => {
+  const om = await startFakeOm(t)
+  await write(om, [...hierarchy(), table('a')])
+  const out = await write(om, [lineage('svc.db.s.bad\ud800name', 'svc.db.s.a'), status()])
+  t.equal(out[0]!.sink.status, 'failed')
+  t.match(out[0]!.sink.error, /the table "svc\.db\.s\.bad\\ud800name" is not well-formed Unicode/)
+  t.equal(out.at(-1)!.entity.errors, 1, 'counted in the status line')
+})
+
 t.test('an OpenMetadata error that echoes the service connection never shows its AWS secrets', async (t) => {
   const om = await startFakeOm(t)
   const full = { type: 'Athena', awsConfig: { awsRegion: 'us-east-1', awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 'echoed-secret-value-1234', awsSessionToken: 'echoed-session-token-5678' }, s3StagingDir: 's3://b/p/', workgroup: 'primary' }
