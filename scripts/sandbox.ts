@@ -69,15 +69,16 @@ for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${base}/health`)).ok) break
   } catch {
-    if (i > 150) fail('the service did not answer /health within 15 s')
+    // not listening yet
   }
+  if (i > 150) fail('the service was not ready (/health) within 15 s')
   await new Promise((r) => setTimeout(r, 100))
 }
 
 const { valid } = SANDBOX_KEYS
 console.log(`Sandbox ready (Ctrl-C stops it).
-  service           ${base}   (bearer token: ${token})
-  automation API    ${base}${process.env.AUTOMATION_PREFIX || DEFAULT_AUTOMATION_PREFIX}   (Basic: ${automationUser} / ${automationPassword})
+  service           ${base}   (bearer token: ${token === SANDBOX_AUTH_TOKEN ? token : '(from SANDBOX_AUTH_TOKEN)'})
+  automation API    ${base}${process.env.AUTOMATION_PREFIX || DEFAULT_AUTOMATION_PREFIX}   (Basic: ${automationUser} / ${automationPassword === SANDBOX_AUTOMATION.password ? automationPassword : '(from AUTOMATION_PASSWORD)'})
   AWS test endpoint ${aws.url}   (Glue, Athena, STS, Lake Formation; the sample catalog, account 123456789012)
   key pairs         valid   ${SANDBOX_KEYS.valid.awsAccessKeyId} / ${SANDBOX_KEYS.valid.awsSecretAccessKey}
                     expired ${SANDBOX_KEYS.expired.awsAccessKeyId} / ${SANDBOX_KEYS.expired.awsSecretAccessKey}

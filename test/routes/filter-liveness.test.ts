@@ -53,7 +53,8 @@ t.test('/health answers within 2 s while an ingest with catastrophic filter patt
     statuses.add(res.status)
     await new Promise((r) => setTimeout(r, 50))
   }
-  t.ok(waits.length > 0, `/health was asked ${waits.length} times while the ingest ran`)
+  // Enough samples that the bound says something about the whole ingest, not one lucky moment.
+  t.ok(waits.length >= 5, `/health was asked ${waits.length} times while the ingest ran (at least 5)`)
   t.same([...statuses], [200], '/health answered 200')
   t.same(waits.filter((ms) => ms > HEALTH_BOUND_MS), [], `every /health answered within ${HEALTH_BOUND_MS} ms`)
 
