@@ -1,17 +1,15 @@
 // Graceful shutdown: in process (closeGracefully on a listening app) and for real (SIGTERM to the
 // server process, started from the TypeScript sources with tap's loader, so no build is needed).
-import { spawn } from 'node:child_process'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { closeGracefully, CUT_BY_SHUTDOWN } from '../src/shutdown.js'
 import { startFakeAws, type FakeAws } from './support/aws-endpoint.js'
+import { startServerProcess } from './support/server-process.js'
 import { generateCatalog } from './support/catalog.js'
 import { athenaConnection, startHarness } from './support/harness.js'
 import { parseNdjson, type StreamRecord } from './support/records.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 function source(aws: FakeAws) {
   return { serviceName: 'athena_prod', serviceConnection: { config: athenaConnection(aws) } }
@@ -120,38 +118,13 @@ t.test('the server process: SIGTERM stops accepting, lets short requests finish,
   const aws = await startFakeAws({ catalog: generateCatalog({ schemas: 100, tablesPerSchema: 20, columnsPerTable: 2 }), latencyMs: 300 })
   const slow = await slowListing()
   t.teardown(() => Promise.all([aws.close(), slow.close()]))
-  const child = spawn(process.execPath, ['--import=@tapjs/typescript/import', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', AUTH_TOKEN: '', SHUTDOWN_GRACE_MS: '3000',
-      AWS_EC2_METADATA_DISABLED: 'true', TS_NODE_TRANSPILE_ONLY: '1',
-      // The loader compiles the AWS SDK's lazily loaded modules on first use, blocking the event loop
-      // for a second or more: load shedding would answer 503 to the requests this test needs.
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startServerProcess(t, {
+    LOG_LEVEL: 'info', AUTH_TOKEN: '', SHUTDOWN_GRACE_MS: '3000',
+    // The loader compiles the AWS SDK's lazily loaded modules on first use, blocking the event loop
+    // for a second or more: load shedding would answer 503 to the requests this test needs.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
   })
-  let out = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL')
-  })
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 60 s:\n${out}`)), 60_000)
-    const poll = setInterval(() => {
-      const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-      if (m) {
-        clearInterval(poll)
-        clearTimeout(timer)
-        resolve(Number(m[1]))
-      }
-    }, 20)
-    void exited.then((code) => reject(new Error(`the server exited (${code}) before listening:\n${out}`)))
-  })
+  const { port, exited } = server
 
   const long = post(port, '/v1/ingest', source(aws))
   await long.firstBytes
@@ -159,7 +132,7 @@ t.test('the server process: SIGTERM stops accepting, lets short requests finish,
   void short.response.then((r) => r.statusCode !== 200 && short.body.then((b) => t.fail(`the listing answered ${r.statusCode} ${b}`)))
   await until(() => slow.count('glue:GetDatabases') > 0, 'the listing to be running')
   const signalled = Date.now()
-  child.kill('SIGTERM')
+  server.kill('SIGTERM')
   await new Promise((r) => setTimeout(r, 300))
   t.equal(await accepts(port), false, 'no new connection is accepted after SIGTERM')
 
@@ -173,6 +146,6 @@ t.test('the server process: SIGTERM stops accepting, lets short requests finish,
   const tookMs = Date.now() - signalled
   t.equal(code, 0, 'exit code 0')
   t.ok(tookMs >= 2_900 && tookMs < 12_000, `exited ${tookMs} ms after SIGTERM (grace 3000 ms)`)
-  t.match(out, /shutting down: no new connections/)
-  t.match(out, /shutdown grace period over: cutting the requests still running/)
+  t.match(server.output(), /shutting down: no new connections/)
+  t.match(server.output(), /shutdown grace period over: cutting the requests still running/)
 })
