@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { automationWorkflow } from '../support/automation-workflow.js'
 import { startFakeOm, type FakeOm, type FakeOmOptions } from '../support/fake-om.js'
 import { athenaConnection, startHarness } from '../support/harness.js'
 import { validateOm } from '../support/om-spec.js'
@@ -24,42 +25,14 @@ async function setup(t: { teardown(fn: () => unknown): void }, automation: Recor
 /** A current server: its testConnectionResult has upstream PR #28793's step fields. */
 const CURRENT_OM: FakeOmOptions = { version: '1.14.1', testConnectionSchema: 'current' }
 
-/** The Workflow entity as OpenMetadata's server serialises it for run_automation. */
+/** The Workflow entity as OpenMetadata's server serialises it for run_automation, against this test's servers. */
 function workflow(h: H, om: FakeOm, opts: { connection?: Record<string, unknown>; request?: Record<string, unknown>; jwt?: string; hostPort?: string } = {}) {
-  const name = `test-connection-Athena-${randomUUID().slice(0, 8)}`
-  return {
-    id: randomUUID(),
-    name,
-    fullyQualifiedName: name,
-    workflowType: 'TEST_CONNECTION',
-    status: 'Pending',
-    request: {
-      connection: { config: opts.connection ?? athenaConnection(h.aws) },
-      serviceType: 'Database',
-      connectionType: 'Athena',
-      serviceName: 'athena_prod',
-      secretsManagerProvider: 'db',
-      ...opts.request,
-    },
-    openMetadataServerConnection: {
-      clusterName: 'openmetadata',
-      type: 'OpenMetadata',
-      hostPort: opts.hostPort ?? om.url,
-      authProvider: 'openmetadata',
-      verifySSL: 'no-ssl',
-      securityConfig: { jwtToken: opts.jwt ?? om.token },
-      secretsManagerProvider: 'db',
-      secretsManagerLoader: 'noop',
-      apiVersion: 'v1',
-      includeTopics: true,
-      enableVersionValidation: true,
-    },
-    owners: [],
-    version: 0.1,
-    updatedAt: 1767225600000,
-    updatedBy: 'admin',
-    deleted: false,
-  }
+  return automationWorkflow({
+    connection: opts.connection ?? athenaConnection(h.aws),
+    hostPort: opts.hostPort ?? om.url,
+    jwt: opts.jwt ?? om.token,
+    ...(opts.request ? { request: opts.request } : {}),
+  })
 }
 
 async function run(h: H, body: unknown, authorization: string | undefined = basic()) {

@@ -5,8 +5,8 @@
  */
 import dns from 'node:dns'
 import { syncBuiltinESMExports } from 'node:module'
-import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { automationWorkflow } from '../support/automation-workflow.js'
 import { buildApp } from '../../src/app.js'
 import { parseAllowlist } from '../../src/security/endpoint-guard.js'
 import { startFakeAws, type FakeAws } from '../support/aws-endpoint.js'
@@ -37,16 +37,7 @@ function ingestBody(aws: FakeAws, hostPort: string) {
 }
 
 function workflowBody(aws: FakeAws, hostPort: string) {
-  const name = `test-connection-Athena-${randomUUID().slice(0, 8)}`
-  return {
-    id: randomUUID(),
-    name,
-    fullyQualifiedName: name,
-    workflowType: 'TEST_CONNECTION',
-    status: 'Pending',
-    request: { connection: { config: athenaConnection(aws) }, serviceType: 'Database', connectionType: 'Athena', serviceName: 'athena_prod' },
-    openMetadataServerConnection: { hostPort, authProvider: 'openmetadata', securityConfig: { jwtToken: JWT } },
-  }
+  return automationWorkflow({ connection: athenaConnection(aws), hostPort, jwt: JWT })
 }
 
 /** The longest run of `ch` in `text`: how much of a remote body made it into a message. */
