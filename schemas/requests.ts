@@ -220,9 +220,11 @@ export function extractConnection(body: ConnectionInputT): AthenaConnectionT {
   let candidate: unknown
   let path: string
   if (record.connection !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- narrowed to `{} | null`, which has no `config`: tsc needs the cast
     candidate = (record.connection as { config?: unknown } | null)?.config
     path = 'body/connection/config'
   } else if (record.serviceConnection !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- narrowed to `{} | null`, which has no `config`: tsc needs the cast
     candidate = (record.serviceConnection as { config?: unknown } | null)?.config
     path = 'body/serviceConnection/config'
   } else {

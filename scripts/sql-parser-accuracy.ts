@@ -39,7 +39,7 @@ function dtEntities(s: CorpusStatement): CandidateAnswer {
     if (n instanceof trinoGrammar.NamedQueryContext) ctes.add(n.identifier().getText().toLowerCase())
     for (const c of (n.children ?? []) as Array<typeof n>) walk(c)
   }
-  walk(trino.parse(s.sql) as never)
+  walk(trino.parse(s.sql))
   const sources: string[][] = []
   const targets: string[][] = []
   for (const e of trino.getAllEntities(s.sql) ?? []) {

@@ -48,7 +48,7 @@ async function queryLog(h: Harness, om: FakeOm, config: Record<string, unknown>)
 }
 
 const tableFqn = (u: any) => buildFqn(u.serviceName, u.databaseName, u.databaseSchema, u.table)
-const dayOf = (q: QueryExecutionFixture) => new Date(q.Status.SubmissionDateTime as Date).toISOString().slice(0, 10)
+const dayOf = (q: QueryExecutionFixture) => new Date(q.Status.SubmissionDateTime).toISOString().slice(0, 10)
 const today = () => new Date().toISOString().slice(0, 10)
 
 t.test('DatabaseUsage: queries, usage per table and day and the percentiles reach OpenMetadata, all valid', async (t) => {

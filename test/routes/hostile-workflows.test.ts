@@ -13,7 +13,7 @@ const BASIC = `Basic ${Buffer.from(`${AUTOMATION.username}:${AUTOMATION.password
 const SECRETS = [...Object.values(TEST_SECRETS), AUTOMATION.password, FAKE_OM_TOKEN]
 
 async function setup(t: Parameters<typeof startHarness>[0]) {
-  const h = await startHarness(t, { config: { automation: AUTOMATION as never, openMetadataSink: SINK } })
+  const h = await startHarness(t, { config: { automation: AUTOMATION, openMetadataSink: SINK } })
   const om = await startFakeOm(t)
   return { h, om }
 }

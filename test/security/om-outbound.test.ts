@@ -22,7 +22,7 @@ const BASIC = `Basic ${Buffer.from(`${AUTOMATION.username}:${AUTOMATION.password
 /** The app with ENDPOINT_ALLOWLIST=127.0.0.1 (the fake AWS endpoint and the hostile OM servers live there). */
 function setup(t: Parameters<typeof startHarness>[0], config: Record<string, unknown> = {}) {
   return startHarness(t, {
-    config: { endpointAllowlist: parseAllowlist('127.0.0.1'), openMetadataSink: SINK, automation: AUTOMATION, ...config } as never,
+    config: { endpointAllowlist: parseAllowlist('127.0.0.1'), openMetadataSink: SINK, automation: AUTOMATION, ...config },
   })
 }
 

@@ -249,7 +249,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
 
     // Entities: create or update.
     if (method === 'PUT' && KINDS[rest]) {
-      const kind = KINDS[rest]!
+      const kind = KINDS[rest]
       const e = kind.schema ? validated(kind.schema, body) : body
       const problem = kind.check?.(e)
       if (problem) throw new HttpError(400, `[${problem}]`)

@@ -115,7 +115,7 @@ export function sinkCorpus(endPointURL: string, hostPort: string, jwtToken: stri
   cases.push(['sink without workflowConfig', mutated(body, [], (o) => void delete o.workflowConfig), /workflowConfig/])
   cases.push(['workflowConfig without openMetadataServerConfig', { ...body, workflowConfig: {} }, /openMetadataServerConfig/])
   cases.push(['sink.type file', mutated(body, ['sink'], (o) => void (o.type = 'file')), /sink/])
-  cases.push(['workflowConfig = "x"', { ...body, workflowConfig: 'x' as Json }, /workflowConfig/])
+  cases.push(['workflowConfig = "x"', { ...body, workflowConfig: 'x' }, /workflowConfig/])
   return [...cases.map(([name, b, mentions]) => ({ name, payload: JSON.stringify(b), mentions })), ...rawCases(JSON.stringify(body), '"workflowConfig":{')]
 }
 

@@ -143,7 +143,7 @@ function setAtPointer(root: JsonObject, pointer: string, value: Json): void {
       return
     }
     if (!isObject(node[part])) node[part] = {}
-    node = node[part] as JsonObject
+    node = node[part]
   })
 }
 
