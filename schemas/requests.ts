@@ -96,11 +96,11 @@ function withoutDefault<T extends TSchema>(schema: T): T {
 }
 
 type AthenaProps = typeof athenaConnectionProperties
-const PartialAthena = Type.Partial(Type.Object(athenaConnectionProperties))
+type PartialAthena = Type.TPartial<Type.TObject<AthenaProps>>
 /** AthenaConnection's properties, all optional and without their (root-level) defaults; see the file comment. */
 const bareConnectionProperties = Object.fromEntries(
   Object.entries(athenaConnectionProperties).map(([key, schema]) => [key, Type.Optional(withoutDefault(schema))]),
-) as (typeof PartialAthena)['properties']
+) as PartialAthena['properties']
 
 /** Keys of TestServiceConnectionRequest besides `connection` (entity/automations/testServiceConnection.json). */
 export const TEST_SERVICE_CONNECTION_SIBLINGS = [
@@ -213,7 +213,7 @@ export function extractConnection(body: ConnectionInputT): AthenaConnectionT {
   } else if (record.connectionType !== undefined && record.connectionType !== 'Athena') {
     throw new ConnectionInputError(
       'body/connectionType',
-      `body/connectionType must be 'Athena' (this service tests Athena connections only), got '${String(record.connectionType)}'`,
+      `body/connectionType must be 'Athena' (this service tests Athena connections only), got ${JSON.stringify(record.connectionType)}`,
     )
   }
 

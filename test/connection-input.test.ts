@@ -27,7 +27,7 @@ async function app(opts: FastifyServerOptions = {}) {
 }
 async function post(f: Awaited<ReturnType<typeof app>>, url: string, body: unknown) {
   const res = await f.inject({ method: 'POST', url, payload: JSON.parse(JSON.stringify(body)) as object })
-  return { status: res.statusCode, body: res.json() as Record<string, unknown> }
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() }
 }
 
 const APP_OPTIONS: FastifyServerOptions = { ajv: { customOptions: { allErrors: false, removeAdditional: false } } }
@@ -95,7 +95,7 @@ t.test('a misspelt property gets the closest known one, through the real app (ev
   for (const [url, payload, message] of cases) {
     const res = await real.inject({ method: 'POST', url, payload: payload as object })
     t.equal(res.statusCode, 400, url)
-    t.equal((res.json() as { message: string }).message, message)
+    t.equal(res.json<{ message: string }>().message, message)
   }
 })
 

@@ -61,8 +61,8 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   const usageCalls = om.requests.filter((r) => r.method === 'POST' && /^\/api\/v1\/usage\/table\//.test(r.path))
   t.ok(usageCalls.length > 0)
   for (const call of usageCalls) {
-    validateOm('type/usageRequest.json', call.body).valid || t.fail(`not a UsageRequest: ${JSON.stringify(call.body)}`)
-    validateOm('type/dailyCount.json', call.body).valid || t.fail(`not a DailyCount: ${JSON.stringify(call.body)}`)
+    if (!validateOm('type/usageRequest.json', call.body).valid) t.fail(`not a UsageRequest: ${JSON.stringify(call.body)}`)
+    if (!validateOm('type/dailyCount.json', call.body).valid) t.fail(`not a DailyCount: ${JSON.stringify(call.body)}`)
   }
   const usage = byKind(records, 'usageSummary') as Array<QueryLogLine & { sink: any }>
   let known = 0

@@ -26,7 +26,8 @@ async function runCorpus(t: Test, h: Awaited<ReturnType<typeof startHarness>>, u
     statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
     let message = ''
     try {
-      message = String((res.json() as { message?: unknown }).message ?? '')
+      const m = res.json<{ message?: unknown }>().message
+      message = typeof m === 'string' ? m : (JSON.stringify(m) ?? '')
     } catch {
       problems.push(`${c.name}: the answer is not JSON: ${res.body.slice(0, 200)}`)
     }

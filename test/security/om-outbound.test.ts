@@ -11,7 +11,7 @@ import { buildApp } from '../../src/app.js'
 import { parseAllowlist } from '../../src/security/endpoint-guard.js'
 import { startFakeAws, type FakeAws } from '../support/aws-endpoint.js'
 import { athenaConnection, startHarness } from '../support/harness.js'
-import { answerServerCheck, flood, json, OUTSIDER_BODY, startHostileOm, startOutsider, type FloodStats } from '../support/hostile-om.js'
+import { answerServerCheck, flood, json, startHostileOm, startOutsider, type FloodStats } from '../support/hostile-om.js'
 import { parseNdjson } from '../support/records.js'
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.hostile-test-bot-jwt.c2lnbmF0dXJl'

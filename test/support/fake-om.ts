@@ -99,7 +99,7 @@ export interface FakeOm {
   /** Stores an entity as if it had been created earlier (returns it). */
   seed(type: string, request: Record<string, any>): StoredEntity
   addWorkflow(wf: Record<string, any>): void
-  byFqn(type: string, fqn: string): StoredEntity | undefined
+  byFqn: (type: string, fqn: string) => StoredEntity | undefined
   close(): Promise<void>
 }
 

@@ -6,7 +6,7 @@
 import { AutomationWorkflow } from '../../schemas/automation.js'
 import { OpenMetadataServerConfig, SinkBlock, WorkflowConfig } from '../../schemas/sink.js'
 import { AthenaConnection } from '../../schemas/athena-connection.js'
-import { baseConnection, deepText, mutated, propertiesOf, wrongValues, type Json, type Obj } from './hostile-corpus.js'
+import { baseConnection, deepText, mutated, propertiesOf, wrongValues, type Obj } from './hostile-corpus.js'
 import { TEST_SECRETS } from './harness.js'
 
 export interface WorkflowCase {
@@ -62,7 +62,7 @@ function serverCases(base: Obj, at: string[], field: string, seed: number): Arra
   for (const s of LONE_SURROGATES) {
     const label = JSON.stringify(s)
     out.push([`lone surrogate ${label} in ${field}.hostPort`, mutated(base, at, (o) => void (o.hostPort = `http://127.0.0.1:1/a${s}`)), new RegExp(`body/${field}/hostPort`)])
-    out.push([`lone surrogate ${label} in ${field}.securityConfig.jwtToken`, mutated(base, [...at, 'securityConfig'], (o) => void (o.jwtToken = `${String(o.jwtToken)}${s}`)), new RegExp(`body/${field}/securityConfig/jwtToken`)])
+    out.push([`lone surrogate ${label} in ${field}.securityConfig.jwtToken`, mutated(base, [...at, 'securityConfig'], (o) => void (o.jwtToken = `${o.jwtToken as string}${s}`)), new RegExp(`body/${field}/securityConfig/jwtToken`)])
   }
   out.push([`${field} without jwtToken`, mutated(base, at, (o) => void (o.securityConfig = {})), /jwtToken/])
   out.push([`${field}.authProvider google`, mutated(base, at, (o) => void (o.authProvider = 'google')), /authProvider/])

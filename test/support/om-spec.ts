@@ -269,7 +269,6 @@ export function validateOm(schemaRelPath: string, payload: unknown): { valid: bo
 
 /** Anything with tap's `t.ok` (typed loosely: tap's own signature takes a message/extra tuple). */
 export interface OkAsserter {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ok(value: any, ...messageAndExtra: any[]): unknown
 }
 
