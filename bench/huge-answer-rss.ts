@@ -29,7 +29,7 @@ const sent = aws.streamed[0]?.sent ?? 0
 console.log(JSON.stringify({
   answerMiB: answerBytes / MiB,
   status: res.statusCode,
-  message: res.statusCode === 200 ? undefined : (res.json() as { message: string }).message,
+  message: res.statusCode === 200 ? undefined : res.json<{ message: string }>().message,
   rssBeforeMiB: Math.round(before / MiB),
   rssPeakMiB: Math.round(peak / MiB),
   growthMiB: Math.round((peak - before) / MiB),

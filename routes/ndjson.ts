@@ -57,5 +57,5 @@ async function* lines(records: AsyncIterable<unknown>): AsyncGenerator<string> {
  * describes the JSON form).
  */
 export function sendNdjson(reply: FastifyReply, records: AsyncIterable<unknown>) {
-  return reply.type('application/x-ndjson').send(Readable.from(lines(records)) as never)
+  return reply.type('application/x-ndjson').send(Readable.from(lines(records)))
 }

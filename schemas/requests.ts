@@ -96,11 +96,11 @@ function withoutDefault<T extends TSchema>(schema: T): T {
 }
 
 type AthenaProps = typeof athenaConnectionProperties
-const PartialAthena = Type.Partial(Type.Object(athenaConnectionProperties))
+type PartialAthena = Type.TPartial<Type.TObject<AthenaProps>>
 /** AthenaConnection's properties, all optional and without their (root-level) defaults; see the file comment. */
 const bareConnectionProperties = Object.fromEntries(
   Object.entries(athenaConnectionProperties).map(([key, schema]) => [key, Type.Optional(withoutDefault(schema))]),
-) as (typeof PartialAthena)['properties']
+) as PartialAthena['properties']
 
 /** Keys of TestServiceConnectionRequest besides `connection` (entity/automations/testServiceConnection.json). */
 export const TEST_SERVICE_CONNECTION_SIBLINGS = [
@@ -213,16 +213,18 @@ export function extractConnection(body: ConnectionInputT): AthenaConnectionT {
   } else if (record.connectionType !== undefined && record.connectionType !== 'Athena') {
     throw new ConnectionInputError(
       'body/connectionType',
-      `body/connectionType must be 'Athena' (this service tests Athena connections only), got '${String(record.connectionType)}'`,
+      `body/connectionType must be 'Athena' (this service tests Athena connections only), got ${JSON.stringify(record.connectionType)}`,
     )
   }
 
   let candidate: unknown
   let path: string
   if (record.connection !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- narrowed to `{} | null`, which has no `config`: tsc needs the cast
     candidate = (record.connection as { config?: unknown } | null)?.config
     path = 'body/connection/config'
   } else if (record.serviceConnection !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- narrowed to `{} | null`, which has no `config`: tsc needs the cast
     candidate = (record.serviceConnection as { config?: unknown } | null)?.config
     path = 'body/serviceConnection/config'
   } else {

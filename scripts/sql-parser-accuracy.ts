@@ -39,13 +39,14 @@ function dtEntities(s: CorpusStatement): CandidateAnswer {
     if (n instanceof trinoGrammar.NamedQueryContext) ctes.add(n.identifier().getText().toLowerCase())
     for (const c of (n.children ?? []) as Array<typeof n>) walk(c)
   }
-  walk(trino.parse(s.sql) as never)
+  walk(trino.parse(s.sql))
   const sources: string[][] = []
   const targets: string[][] = []
   for (const e of trino.getAllEntities(s.sql) ?? []) {
     const parts = nameParts(e.text)
-    if (e.entityContextType === 'tableCreate' || e.entityContextType === 'viewCreate') targets.push(parts)
-    else if (e.entityContextType === 'table' || e.entityContextType === 'view') {
+    const kind = e.entityContextType as string // the enum's module loads only through parsers.ts's hooks
+    if (kind === 'tableCreate' || kind === 'viewCreate') targets.push(parts)
+    else if (kind === 'table' || kind === 'view') {
       if (parts.length === 1 && ctes.has(parts[0]!.toLowerCase())) continue
       const stmt = (e.belongStmt as { stmtContextType?: string } | undefined)?.stmtContextType
       if (stmt === 'insertStmt') targets.push(parts)

@@ -46,8 +46,8 @@ export const openApiInfo = {
  * sandbox's localhost:8080; no request header is used to build it. /docs/yaml stays exactly openapi.yaml: importers
  * (Postman, Insomnia) take servers[0] as the base URL and cannot use a relative one (Postman makes it "http:///").
  */
-export function withThisInstanceFirst(document: Readonly<Record<string, any>>, request: { routeOptions: { url?: string } }): Record<string, any> {
+export function withThisInstanceFirst(document: Readonly<Record<string, unknown>>, request: { routeOptions: { url?: string } }): Record<string, unknown> {
   if (!request.routeOptions.url?.endsWith('/json')) return document
-  const servers = Array.isArray(document.servers) ? document.servers : []
+  const servers: unknown[] = Array.isArray(document.servers) ? document.servers : []
   return { ...document, servers: [{ url: '/', description: 'This instance (the one serving /docs)' }, ...servers] }
 }

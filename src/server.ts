@@ -47,6 +47,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // eslint-disable-next-line no-console -- there may be no logger yet (the configuration failed to load): one line shaped like pino's
   console.error(JSON.stringify({ level: 'fatal', msg: 'failed to start', err: String(err) }))
   process.exit(1)
 })

@@ -464,5 +464,5 @@ t.test('loadSampleCatalog and generateCatalog', async (t) => {
   const meta = await athena.send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'schema_0002', MaxResults: 50 }))
   t.equal(meta.TableMetadataList!.length, 50)
   db.Tables[0] = { Name: 'replaced' }
-  t.equal(db.Tables[0]!.Name, 'replaced', 'assignments stick')
+  t.equal(db.Tables[0].Name, 'replaced', 'assignments stick')
 })

@@ -27,7 +27,7 @@ async function app(opts: FastifyServerOptions = {}) {
 }
 async function post(f: Awaited<ReturnType<typeof app>>, url: string, body: unknown) {
   const res = await f.inject({ method: 'POST', url, payload: JSON.parse(JSON.stringify(body)) as object })
-  return { status: res.statusCode, body: res.json() as Record<string, unknown> }
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() }
 }
 
 const APP_OPTIONS: FastifyServerOptions = { ajv: { customOptions: { allErrors: false, removeAdditional: false } } }
@@ -95,7 +95,7 @@ t.test('a misspelt property gets the closest known one, through the real app (ev
   for (const [url, payload, message] of cases) {
     const res = await real.inject({ method: 'POST', url, payload: payload as object })
     t.equal(res.statusCode, 400, url)
-    t.equal((res.json() as { message: string }).message, message)
+    t.equal(res.json<{ message: string }>().message, message)
   }
 })
 
@@ -135,7 +135,7 @@ t.test('the three forms give the same connection, with AthenaConnection defaults
 })
 
 t.test('extractConnection: exactly one form, field named, pure', async (t) => {
-  const both = () => extractConnection({ connection: { config: GOOD }, serviceConnection: { config: GOOD } } as ConnectionInputT)
+  const both = () => extractConnection({ connection: { config: GOOD }, serviceConnection: { config: GOOD } })
   t.throws(both, { name: 'ConnectionInputError', field: 'body/serviceConnection', statusCode: 400 })
   const err = (() => {
     try {
@@ -145,17 +145,17 @@ t.test('extractConnection: exactly one form, field named, pure', async (t) => {
     }
   })()
   t.ok(err instanceof ConnectionInputError && err instanceof ServiceError, 'a ServiceError (HTTP 400) for src/app.ts')
-  t.throws(() => extractConnection({ ...GOOD, serviceConnection: { config: GOOD } } as ConnectionInputT), {
+  t.throws(() => extractConnection({ ...GOOD, serviceConnection: { config: GOOD } }), {
     field: 'body/awsConfig',
     message: /body\/awsConfig conflicts with body\/serviceConnection/,
   })
-  t.throws(() => extractConnection({ connection: { config: GOOD }, connectionType: 'Mysql' } as ConnectionInputT), {
+  t.throws(() => extractConnection({ connection: { config: GOOD }, connectionType: 'Mysql' }), {
     field: 'body/connectionType',
     message: /must be 'Athena'/,
   })
-  t.throws(() => extractConnection({ ...GOOD, ingestionRunner: 'r' } as ConnectionInputT), { field: 'body/ingestionRunner', message: /only allowed together with body\/connection/ })
-  t.throws(() => extractConnection({} as ConnectionInputT), { field: 'body', message: /s3StagingDir/ })
-  t.throws(() => extractConnection({ databaseName: 'x' } as ConnectionInputT), {
+  t.throws(() => extractConnection({ ...GOOD, ingestionRunner: 'r' }), { field: 'body/ingestionRunner', message: /only allowed together with body\/connection/ })
+  t.throws(() => extractConnection({}), { field: 'body', message: /s3StagingDir/ })
+  t.throws(() => extractConnection({ databaseName: 'x' }), {
     field: 'body/awsConfig',
     message: "body must have required property 'awsConfig'",
   })
@@ -164,7 +164,7 @@ t.test('extractConnection: exactly one form, field named, pure', async (t) => {
 
   const input = { serviceConnection: { config: structuredClone(GOOD) } }
   const before = structuredClone(input)
-  const out = extractConnection(input as ConnectionInputT)
+  const out = extractConnection(input)
   t.same(input, before, 'input not mutated')
   t.equal(out.type, 'Athena')
   out.awsConfig.awsRegion = 'changed'
@@ -173,5 +173,5 @@ t.test('extractConnection: exactly one form, field named, pure', async (t) => {
 
 t.test('toWorkflowSource drops our options only', async (t) => {
   const source = { type: 'athena' as const, serviceName: 'svc', serviceConnection: { config: GOOD }, options: { schemaConcurrency: 2 } }
-  t.same(toWorkflowSource(source as SourceT), { type: 'athena', serviceName: 'svc', serviceConnection: { config: GOOD } })
+  t.same(toWorkflowSource(source), { type: 'athena', serviceName: 'svc', serviceConnection: { config: GOOD } })
 })

@@ -70,7 +70,7 @@ t.test('the document is valid OpenAPI 3.1 and Redocly lints it with 0 errors', a
 t.test('every operation has a unique operationId and the security the service enforces', async (t) => {
   const ops = operations(doc)
   const ids = ops.map((o) => o.op.operationId)
-  t.ok(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)), `camelCase operationIds: ${ids}`)
+  t.ok(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)), `camelCase operationIds: ${ids.join(',')}`)
   t.equal(new Set(ids).size, ids.length, 'unique')
   const bearer = [{ bearer: [] }]
   const basic = [{ basic: [] }]

@@ -1,5 +1,5 @@
 import {
-  AthenaClient,
+  type AthenaClient,
   ListDatabasesCommand,
   ListDataCatalogsCommand,
   ListTableMetadataCommand,
@@ -95,5 +95,5 @@ export function tableMetadataToGlue(t: TableMetadata, database: string): Table {
       ...(parameters.serde ? { SerdeInfo: { SerializationLibrary: parameters.serde } } : {}),
     },
     PartitionKeys: (t.PartitionKeys ?? []).map((c) => ({ Name: c.Name, Type: c.Type, ...(c.Comment ? { Comment: c.Comment } : {}) })),
-  } as Table
+  }
 }

@@ -1,4 +1,4 @@
-import { GetDatabasesCommand, GetTablesCommand, GlueClient, type Database, type Table } from '@aws-sdk/client-glue'
+import { GetDatabasesCommand, GetTablesCommand, type GlueClient, type Database, type Table } from '@aws-sdk/client-glue'
 import { boundedPages, type ListingScope } from '../aws/paging.js'
 
 /** Glue's page size limit; every listing asks for full pages. */

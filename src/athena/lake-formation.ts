@@ -172,7 +172,7 @@ class IndexBuilder {
     if (!db || !name) return
     if (onDb?.length) this.addDatabase(db, onDb)
     const key = `${lc(db)}${SEP}${lc(name)}`
-    const entry = this.tablesReported.get(key) ?? { db: lc(db), tags: new Map(), columns: new Map() }
+    const entry = this.tablesReported.get(key) ?? { db: lc(db), tags: new Map<string, string>(), columns: new Map<string, Tags>() }
     for (const [k, v] of tagsOf(onTable)) entry.tags.set(k, v)
     for (const c of onColumns ?? []) {
       if (!c.Name) continue
@@ -187,7 +187,7 @@ class IndexBuilder {
     const tables = new Map<string, Tags>()
     const columns = new Map<string, Tags>()
     for (const [key, entry] of this.tablesReported) {
-      const dbTags = databases.get(entry.db) ?? new Map()
+      const dbTags = databases.get(entry.db) ?? new Map<string, string>()
       const ownTable = ownPart(entry.tags, dbTags)
       if (ownTable.size) tables.set(key, ownTable)
       const effective = overlay(dbTags, ownTable)
@@ -301,7 +301,8 @@ export async function loadLfTags(lf: LakeFormationClient, opts: LoadLfTagsOption
     }
 
     // A small pool of workers over the conditions; the first failure stops the others from starting new ones.
-    let failure: unknown
+    // Boxed: a worker that throws `undefined` has failed too.
+    let failure: { error: unknown } | undefined
     let cursor = 0
     const worker = async () => {
       while (failure === undefined && cursor < conditions.length) {
@@ -314,13 +315,13 @@ export async function loadLfTags(lf: LakeFormationClient, opts: LoadLfTagsOption
             warnings.push(`Lake Formation tag "${c.key}" disappeared while it was read (${(original as Error).message}); its assignments are left out`)
             continue
           }
-          failure ??= err
+          failure ??= { error: err }
         }
       }
     }
     const width = Math.max(1, Math.min(opts.concurrency ?? 4, conditions.length))
     await Promise.all(Array.from({ length: width }, worker))
-    if (failure !== undefined) throw failure
+    if (failure !== undefined) throw failure.error
     return { index: builder.freeze(), warnings, calls }
   } catch (err) {
     const action = err instanceof AtAction ? err.action : 'lakeformation'

@@ -1,5 +1,5 @@
 import {
-  AthenaClient,
+  type AthenaClient,
   GetQueryExecutionCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
@@ -31,8 +31,10 @@ const FINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED'])
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the AbortSignal convention: reject with the reason the caller aborted with
     if (signal?.aborted) return reject(signal.reason)
     const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the AbortSignal convention: reject with the reason the caller aborted with
     const onAbort = () => { clearTimeout(timer); reject(signal!.reason) }
     signal?.addEventListener('abort', onAbort, { once: true })
   })

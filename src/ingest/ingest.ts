@@ -189,7 +189,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     tracker.record()
     if (record.kind === 'database') totals.databases++
     else if (record.kind === 'databaseSchema') totals.databaseSchemas++
-    else if (record.kind === 'table') record.entity.tableType === 'View' ? totals.views++ : totals.tables++
+    else if (record.kind === 'table') totals[record.entity.tableType === 'View' ? 'views' : 'tables']++
     else if (record.kind === 'lineage') totals.lineage++
     else if (record.kind === 'staleScope') totals.staleScopes++
     else if (record.kind === 'tag') totals.tags++

@@ -75,7 +75,8 @@ function hiveDdl(sql: string, defaults: LineageDefaults): Lineage | undefined {
   const hive = hiveParser()
   if (hive.validate(sql).length > 0) return undefined
   const created = (hive.getAllEntities(sql) ?? [])
-    .filter((e) => e.entityContextType === 'tableCreate')
+    // EntityContextType's module loads only through parsers.ts's hooks: compare its string value.
+    .filter((e) => (e.entityContextType as string) === 'tableCreate')
     .map((e) => tableRef(splitName(e.text), defaults))
   return { targets: uniqueTables(created), sources: [], columns: [], joins: [], statementType: 'ddl' }
 }

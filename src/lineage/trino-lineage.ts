@@ -60,7 +60,7 @@ export function lineageOfStatements(tree: Node, sql: string, defaults: LineageDe
   const out: StatementLineage[] = []
   const visit = (n: Node) => {
     if (n instanceof g.SingleStatementContext) {
-      out.push(new StatementWalker(sql, defaults).statement((n as InstanceType<typeof g.SingleStatementContext>).statement() as Node))
+      out.push(new StatementWalker(sql, defaults).statement((n).statement()))
       return
     }
     for (const c of n.children ?? []) visit(c)
@@ -89,50 +89,50 @@ class StatementWalker {
 
     if (s instanceof g.StatementDefaultContext) {
       // A bare query writes nothing; its output columns are still described (for a view's SQL, the view's columns).
-      const shape = this.rootQuery(s.rootQuery() as Node, new Map())
+      const shape = this.rootQuery(s.rootQuery(), new Map())
       return result('select', [], columnLineage(undefined, shape, undefined))
     }
     if (s instanceof g.CreateTableAsSelectContext) {
-      const target = this.nameOf(s.tableNameCreate() as Node)
+      const target = this.nameOf(s.tableNameCreate())
       const shape = this.rootQuery(s.rootQuery() as Node, new Map())
       const names = s.columnListCreate()?.columnNameCreate().map((c) => identifierPart(c.getText()))
       return result('createTableAsSelect', [target], columnLineage(target, shape, names))
     }
     if (s instanceof g.CreateViewContext || s instanceof g.CreateMaterializedViewContext) {
-      const target = this.nameOf(s.viewNameCreate() as Node)
-      const shape = this.rootQuery(s.rootQuery() as Node, new Map())
+      const target = this.nameOf(s.viewNameCreate())
+      const shape = this.rootQuery(s.rootQuery(), new Map())
       return result('createView', [target], columnLineage(target, shape, undefined))
     }
     if (s instanceof g.InsertIntoContext) {
-      const target = this.nameOf(s.tableRef() as Node)
-      const shape = this.rootQuery(s.rootQuery() as Node, new Map())
+      const target = this.nameOf(s.tableRef())
+      const shape = this.rootQuery(s.rootQuery(), new Map())
       const names = s.columnList()?.columnRef().map((c) => lastPart(this.parts(c.qualifiedName() as Node)))
       // Without a column list the values go to the table's columns by position, which SQL alone does not name.
       return result('insert', [target], names ? columnLineage(target, shape, names) : [])
     }
     if (s instanceof g.MergeContext) return this.merge(s, result)
     if (s instanceof g.UpdateContext) {
-      const target = this.nameOf(s.tableRef() as Node)
+      const target = this.nameOf(s.tableRef())
       const rels = [{ alias: target.table, table: target }]
       const columns: ColumnLineage[] = []
       for (const a of s.updateAssignment()) {
-        const from = this.expression(a.expression() as Node, rels, [], new Map())
+        const from = this.expression(a.expression(), rels, [], new Map())
         if (from.sources.length > 0) columns.push(lineageEntry(target, identifierPart(a.identifier().getText()), from))
       }
       const where = s.whereClause()
-      if (where) this.expression(where as Node, rels, [], new Map())
+      if (where) this.expression(where, rels, [], new Map())
       return result('update', [target], columns)
     }
     if (s instanceof g.DeleteContext) {
-      const target = this.nameOf(s.tableRef() as Node)
+      const target = this.nameOf(s.tableRef())
       const where = s.whereClause()
-      if (where) this.expression(where as Node, [{ alias: target.table, table: target }], [], new Map())
+      if (where) this.expression(where, [{ alias: target.table, table: target }], [], new Map())
       return result('delete', [target])
     }
-    if (s instanceof g.CreateTableContext) return result('createTable', [this.nameOf(s.tableNameCreate() as Node)])
+    if (s instanceof g.CreateTableContext) return result('createTable', [this.nameOf(s.tableNameCreate())])
     if (s instanceof g.ExplainAnalyzeContext) {
       // EXPLAIN ANALYZE runs the statement: what it reads and writes is real.
-      const inner = this.statement(s.statement() as Node)
+      const inner = this.statement(s.statement())
       return { ...inner, statementType: 'explainAnalyze' }
     }
     // Anything else (EXPLAIN, PREPARE, SHOW …): whatever queries it holds are read, nothing is written.
@@ -143,12 +143,12 @@ class StatementWalker {
   // -- statements ---------------------------------------------------------------------------------
 
   private merge(s: InstanceType<typeof g.MergeContext>, result: (t: string, targets?: TableRef[], c?: ColumnLineage[]) => StatementLineage) {
-    const target = this.nameOf(s.tableRef() as Node)
+    const target = this.nameOf(s.tableRef())
     const targetAlias = s.identifier() ? identifierPart(s.identifier()!.getText()) : target.table
     const rels: Relation[] = []
-    this.relation(s.relation() as Node, new Map(), rels, [])
+    this.relation(s.relation(), new Map(), rels, [])
     const all: Relation[] = [{ alias: targetAlias, table: target }, ...rels]
-    this.expression(s.expression() as Node, all, [], new Map())
+    this.expression(s.expression(), all, [], new Map())
     const columns: ColumnLineage[] = []
     for (const c of s.mergeCase()) {
       const mc = c as unknown as { _condition?: Node; _targets?: Node[]; _values?: Node[] }
@@ -157,7 +157,7 @@ class StatementWalker {
       const values = mc._values ?? []
       values.forEach((v, i) => {
         const from = this.expression(v, all, [], new Map())
-        const name = targets[i] ? identifierPart(targets[i]!.getText()) : undefined
+        const name = targets[i] ? identifierPart(targets[i].getText()) : undefined
         const fromSources = from.sources.filter((r) => tableKey(r.table) !== tableKey(target))
         if (name && fromSources.length > 0) columns.push(lineageEntry(target, name, { ...from, sources: fromSources }))
       })
@@ -169,7 +169,7 @@ class StatementWalker {
 
   private rootQuery(rq: Node, scope: Scope): Shape {
     const q = (rq as InstanceType<typeof g.RootQueryContext>).query()
-    return this.query(q as Node, scope, [])
+    return this.query(q, scope, [])
   }
 
   /** `[WITH …] queryNoWith`; `outer` are the enclosing queries' relations (correlated references). */
@@ -186,19 +186,19 @@ class StatementWalker {
       for (const nq of w.namedQuery()) {
         const name = identifierPart(nq.identifier().getText())
         if (recursive) inner.set(name, 'pending')
-        let shape = this.query(nq.query() as Node, inner, outer)
+        let shape = this.query(nq.query(), inner, outer)
         const aliases = nq.columnAliases()?.identifier().map((i) => identifierPart(i.getText()))
         if (aliases) shape = renamed(shape, aliases)
         inner.set(name, shape)
       }
     }
-    return this.queryNoWith(q.queryNoWith() as Node, inner, outer)
+    return this.queryNoWith(q.queryNoWith(), inner, outer)
   }
 
   private queryNoWith(qnw: Node, scope: Scope, outer: Relation[]): Shape {
     const ctx = qnw as InstanceType<typeof g.QueryNoWithContext>
-    const shape = this.queryTerm(ctx.queryTerm() as Node, scope, outer)
-    for (const item of ctx.sortItem()) this.anyQueries(item as Node, outer, scope)
+    const shape = this.queryTerm(ctx.queryTerm(), scope, outer)
+    for (const item of ctx.sortItem()) this.anyQueries(item, outer, scope)
     return shape
   }
 
@@ -207,16 +207,16 @@ class StatementWalker {
       const [left, right] = t.queryTerm().map((x) => this.queryTerm(x as Node, scope, outer))
       return union(left!, right!)
     }
-    if (t instanceof g.QueryTermDefaultContext) return this.queryPrimary(t.queryPrimary() as Node, scope, outer)
+    if (t instanceof g.QueryTermDefaultContext) return this.queryPrimary(t.queryPrimary(), scope, outer)
     this.anyQueries(t, outer, scope)
     return { columns: [], opaque: true }
   }
 
   private queryPrimary(p: Node, scope: Scope, outer: Relation[]): Shape {
-    if (p instanceof g.QueryPrimaryDefaultContext) return this.querySpecification(p.querySpecification() as Node, scope, outer)
-    if (p instanceof g.SubqueryContext) return this.queryNoWith(p.queryNoWith() as Node, scope, outer)
+    if (p instanceof g.QueryPrimaryDefaultContext) return this.querySpecification(p.querySpecification(), scope, outer)
+    if (p instanceof g.SubqueryContext) return this.queryNoWith(p.queryNoWith(), scope, outer)
     if (p instanceof g.TableContext) {
-      const rel = this.tableReference(p.tableRef() as Node, scope)
+      const rel = this.tableReference(p.tableRef(), scope)
       return rel.shape ?? { columns: [], opaque: true }
     }
     // VALUES (…): literal rows, maybe with scalar subqueries.
@@ -227,14 +227,14 @@ class StatementWalker {
   private querySpecification(spec: Node, scope: Scope, outer: Relation[]): Shape {
     const q = spec as InstanceType<typeof g.QuerySpecificationContext>
     const rels: Relation[] = []
-    for (const r of q.relation()) this.relation(r as Node, scope, rels, outer)
+    for (const r of q.relation()) this.relation(r, scope, rels, outer)
     const visible = [...rels, ...outer]
     for (const clause of [q.whereClause(), q.havingClause()]) {
-      if (clause) this.expression(clause as Node, rels, outer, scope, { joins: true })
+      if (clause) this.expression(clause, rels, outer, scope, { joins: true })
     }
     const groupBy = q.groupBy()
-    if (groupBy) this.anyQueries(groupBy as Node, visible, scope)
-    for (const w of q.windowDefinition()) this.anyQueries(w as Node, visible, scope)
+    if (groupBy) this.anyQueries(groupBy, visible, scope)
+    for (const w of q.windowDefinition()) this.anyQueries(w, visible, scope)
 
     const columns: OutputColumn[] = []
     let opaque = false
@@ -252,7 +252,7 @@ class StatementWalker {
       } else if (item.selectAllWithoutTable()) {
         for (const r of rels) opaque = expandStar(r, columns) || opaque
       } else if (item.tableAllColumns()) {
-        const parts = this.parts(item.tableAllColumns()!.primaryExpression() as Node)
+        const parts = this.parts(item.tableAllColumns()!.primaryExpression())
         const r = findRelation(parts, rels)
         const aliases = item.columnAliases()?.identifier().map((i) => identifierPart(i.getText()))
         const start = columns.length
@@ -270,11 +270,11 @@ class StatementWalker {
   private relation(r: Node, scope: Scope, rels: Relation[], outer: Relation[]): void {
     if (r instanceof g.JoinRelationContext) {
       for (const c of r.children ?? []) {
-        if (c instanceof g.RelationContext || c instanceof g.SampledRelationContext) this.relation(c as Node, scope, rels, outer)
+        if (c instanceof g.RelationContext || c instanceof g.SampledRelationContext) this.relation(c, scope, rels, outer)
       }
       const criteria = r.joinCriteria()
       const on = criteria?.booleanExpression()
-      if (on) this.expression(on as Node, rels, outer, scope, { joins: true })
+      if (on) this.expression(on, rels, outer, scope, { joins: true })
       // The grammar has a rule of its own for a lone `ON a.x = b.y`.
       const equality = criteria?.joinColumnEquality()
       if (equality) {
@@ -283,10 +283,10 @@ class StatementWalker {
       }
       return
     }
-    if (r instanceof g.RelationDefaultContext) return this.relation(r.sampledRelation() as Node, scope, rels, outer)
+    if (r instanceof g.RelationDefaultContext) return this.relation(r.sampledRelation(), scope, rels, outer)
     if (r instanceof g.SampledRelationContext) {
       const pattern = r.patternRecognition()
-      return this.aliased(pattern.aliasedRelation() as Node, pattern, scope, rels, outer)
+      return this.aliased(pattern.aliasedRelation(), pattern, scope, rels, outer)
     }
     this.anyQueries(r, [...rels, ...outer], scope)
   }
@@ -302,13 +302,13 @@ class StatementWalker {
     if (primary instanceof g.TableNameContext) {
       rel = this.tableReference(primary.tableOrViewName().tableRef() ?? primary.tableOrViewName().viewRef() as Node, scope)
       const period = primary.queryPeriod()
-      if (period) this.anyQueries(period as Node, [...rels, ...outer], scope)
+      if (period) this.anyQueries(period, [...rels, ...outer], scope)
     } else if (primary instanceof g.ParenthesizedRelationContext) {
       // (a JOIN b): its relations are visible by their own aliases.
-      this.relation(primary.relation() as Node, scope, rels, outer)
+      this.relation(primary.relation(), scope, rels, outer)
       return
     } else if (primary instanceof g.ExpressionSourceTableContext) {
-      rel = this.sourceTable(primary.relationSourceTable() as Node, scope, rels, outer)
+      rel = this.sourceTable(primary.relationSourceTable(), scope, rels, outer)
     } else {
       this.anyQueries(primary, [...rels, ...outer], scope)
       rel = { shape: { columns: [], opaque: true } }
@@ -323,12 +323,12 @@ class StatementWalker {
     if (s instanceof g.SubqueryRelationContext || s instanceof g.LateralContext) {
       // LATERAL sees the relations to its left.
       const lateralOuter = s instanceof g.LateralContext ? [...rels, ...outer] : outer
-      return { shape: this.query(s.query() as Node, scope, lateralOuter) }
+      return { shape: this.query(s.query(), scope, lateralOuter) }
     }
     if (s instanceof g.UnnestContext) {
       // Its columns are named by the alias's column list (AS t(a, b)), applied by the caller.
       const columns = s.expression().map((e) => {
-        const { name: _name, ...c } = this.expression(e as Node, rels, outer, scope)
+        const { name: _name, ...c } = this.expression(e, rels, outer, scope)
         return c
       })
       return { shape: { columns, opaque: false } }
@@ -362,14 +362,14 @@ class StatementWalker {
     let plain: string | undefined
     const walk = (n: Node, lambdaParams: Set<string>) => {
       if (n instanceof g.ColumnReferenceContext) {
-        const parts = this.parts(n.columnName().qualifiedName() as Node)
+        const parts = this.parts(n.columnName().qualifiedName())
         if (!lambdaParams.has(parts[0]!)) found.push(...this.resolveColumn(parts, rels, outer))
         return
       }
       if (n instanceof g.LambdaContext) {
         const params = new Set(lambdaParams)
         for (const id of n.identifier()) params.add(identifierPart(id.getText()))
-        walk(n.expression() as Node, params)
+        walk(n.expression(), params)
         return
       }
       if (n instanceof g.QueryContext) {
@@ -400,8 +400,8 @@ class StatementWalker {
   private recordJoin(p: InstanceType<typeof g.PredicatedContext>, rels: Relation[], outer: Relation[]): void {
     const cmp = p.predicate()
     if (!(cmp instanceof g.ComparisonContext) || cmp.comparisonOperator().getText() !== '=') return
-    const left = bareColumn(p.valueExpression() as Node)
-    const right = bareColumn(cmp.valueExpression() as Node)
+    const left = bareColumn(p.valueExpression())
+    const right = bareColumn(cmp.valueExpression())
     if (!left || !right) return
     this.addJoin(this.resolveColumn(this.parts(left), rels, outer), this.resolveColumn(this.parts(right), rels, outer))
   }
@@ -472,7 +472,7 @@ function lastPart(parts: string[]): string {
 function bareColumn(e: Node): Node | undefined {
   let n: Node = e
   for (;;) {
-    if (n instanceof g.ColumnReferenceContext) return n.columnName().qualifiedName() as Node
+    if (n instanceof g.ColumnReferenceContext) return n.columnName().qualifiedName()
     const kids = (n.children ?? []).filter((c) => c.children !== undefined && c.children !== null)
     const terminals = (n.children ?? []).length - kids.length
     if (kids.length !== 1 || terminals > 0) return undefined

@@ -4,7 +4,7 @@
  * (BatchGetQueryExecution, 50 ids a call), as upstream's Athena usage/lineage sources do.
  */
 import {
-  AthenaClient,
+  type AthenaClient,
   BatchGetQueryExecutionCommand,
   ListQueryExecutionsCommand,
   ListWorkGroupsCommand,

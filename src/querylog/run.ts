@@ -11,7 +11,7 @@ import { executionPages, HistoryCallError, listEnabledWorkGroups, submitted, typ
 import { edgeKey, queryLineageEdges } from './lineage.js'
 import { queryOrigin } from './markers.js'
 import { planQueryLog, type QueryLogPlan } from './plan.js'
-import { emptyTotals, type FinalState, type QueryLogRecord, type QueryLogTotals } from './records.js'
+import { emptyTotals, type FinalState, type QueryLogRecord } from './records.js'
 import { GLUE_CATALOG, tableQueryOf, type QueryContext } from './table-query.js'
 import { UsageSummary } from './usage.js'
 

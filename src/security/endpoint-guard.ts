@@ -270,7 +270,7 @@ type Lookup = (hostname: string, options: LookupOptions, callback: LookupCallbac
  * resolution — at connect time, so DNS rebinding cannot slip past the request-time check. (Literal IPs
  * never reach a lookup: {@link checkEndpointUrl} handles them.)
  */
-export function guardedLookup(base: Lookup = dnsLookup as unknown as Lookup): Lookup {
+export function guardedLookup(base: Lookup = dnsLookup): Lookup {
   return (hostname, options, callback) => {
     base(hostname, options, (err, address, family) => {
       if (err) return callback(err, address, family)

@@ -14,7 +14,10 @@
  * limit runs before authentication so that token guessing is rate limited too.
  */
 import { isUtf8 } from 'node:buffer'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RawServerDefault } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Logger } from 'pino'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import { bearerAccepted } from '../auth.js'
@@ -58,10 +61,10 @@ export interface Gates {
   testConnection: ConcurrencyGate
 }
 
-// buildApp's instance has a pino logger and the TypeBox provider: accept any instance.
-type AnyFastify = FastifyInstance<any, any, any, any, any>
+// buildApp's instance: a plain HTTP server, its pino logger and the TypeBox provider.
+type AppInstance = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>
 
-export async function installHardening(app: AnyFastify, config: ServiceConfig, resolve?: Resolver): Promise<Gates> {
+export async function installHardening(app: AppInstance, config: ServiceConfig, resolve?: Resolver): Promise<Gates> {
   const retryAfter = String(config.retryAfterSeconds)
 
   const gates: Gates = {
@@ -153,7 +156,7 @@ export async function installHardening(app: AnyFastify, config: ServiceConfig, r
   return gates
 }
 
-type FailureLimiter = ReturnType<AnyFastify['createRateLimit']>
+type FailureLimiter = ReturnType<AppInstance['createRateLimit']>
 
 interface CredentialScheme {
   accepts(header: string | undefined): boolean
@@ -193,7 +196,7 @@ function tooManyFailures(reply: FastifyReply, max: number, retryInSeconds: numbe
 }
 
 /** A route-level onRequest hook that holds a slot of `gate` until the response is over, or answers 503. */
-function gateHook(gate: ConcurrencyGate, retryAfter: string, message: (max: number) => string, code: string): onRequestHookHandler {
+function gateHook(gate: ConcurrencyGate, retryAfter: string, message: (max: number) => string, code: string): onRequestAsyncHookHandler {
   return async (_request, reply) => {
     const release = gate.tryAcquire()
     if (!release) {
@@ -213,7 +216,7 @@ function gateHook(gate: ConcurrencyGate, retryAfter: string, message: (max: numb
  * so are strings that are not well-formed Unicode (./well-formed.ts).
  * Messages never quote the body (V8's JSON.parse messages do, and a body holds secrets).
  */
-function installJsonParser(app: AnyFastify): void {
+function installJsonParser(app: AppInstance): void {
   const secureParse = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
@@ -223,6 +226,7 @@ function installJsonParser(app: AnyFastify): void {
     if (nestingExceeds(text, MAX_BODY_DEPTH)) {
       return done(httpError(400, `Request body nests objects/arrays deeper than ${MAX_BODY_DEPTH} levels`, 'TOO_DEEP'), undefined)
     }
+    // eslint-disable-next-line @typescript-eslint/no-floating-promises -- called with a callback, Fastify's default parser answers through it and returns nothing
     secureParse(request, text, (err, value) => {
       if (!err) {
         const where = illFormedStringAt(text, value)

@@ -174,6 +174,7 @@ export class OmClient {
       }
       function onAbort() {
         clearTimeout(timer)
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the AbortSignal convention: reject with the reason the caller aborted with
         reject(signal!.reason)
       }
       signal?.addEventListener('abort', onAbort, { once: true })

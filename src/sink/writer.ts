@@ -388,7 +388,7 @@ class SinkState {
   private lineage(entity: Record<string, unknown>): Promise<SinkOutcome> {
     const edge = entity.edge as Record<string, unknown> | undefined
     const ends = [edge?.fromEntity, edge?.toEntity] as Array<Record<string, unknown> | undefined>
-    const label = (ref: Record<string, unknown> | undefined) => String(ref?.fullyQualifiedName ?? ref?.id ?? '?')
+    const label = (ref: Record<string, unknown> | undefined) => shown(ref?.fullyQualifiedName ?? ref?.id ?? '?')
     const name = `lineage ${label(ends[0])} -> ${label(ends[1])}`
     if (!edge || ends.some((ref) => !ref || typeof ref.type !== 'string' || (typeof ref.id !== 'string' && typeof ref.fullyQualifiedName !== 'string'))) {
       return Promise.resolve(this.fail(name, null, 'a lineage edge needs fromEntity and toEntity, each with type and fullyQualifiedName (or id)'))
@@ -438,9 +438,9 @@ class SinkState {
   }
 
   private staleScope(entity: Record<string, unknown>): Promise<SinkOutcome> {
-    const scopeFqn = String(entity.scopeFqn ?? '')
-    const target = STALE_TARGETS[String(entity.scopeEntityType ?? '')]
-    const name = `stale ${target?.collection ?? 'entities'} of ${entity.scopeEntityType ?? 'scope'} ${scopeFqn}`
+    const scopeFqn = shown(entity.scopeFqn ?? '')
+    const target = STALE_TARGETS[shown(entity.scopeEntityType ?? '')]
+    const name = `stale ${target?.collection ?? 'entities'} of ${shown(entity.scopeEntityType ?? 'scope')} ${scopeFqn}`
     if (!target) {
       return Promise.resolve(this.fail(name, null, `scopeEntityType ${String(entity.scopeEntityType)} is not supported by the stale clean-up (databaseSchema, database or databaseService)`))
     }
@@ -470,7 +470,7 @@ class SinkState {
     const failed = result.failedRequest ?? []
     if (failed.length > 0) {
       const first = failed[0]!
-      return { ...this.fail(name, res.status, `${failed.length} stale entit${failed.length === 1 ? 'y' : 'ies'} could not be deleted, e.g. ${String(first.request)}: ${String(first.message ?? 'no message')}`), deleted }
+      return { ...this.fail(name, res.status, `${failed.length} stale entit${failed.length === 1 ? 'y' : 'ies'} could not be deleted, e.g. ${String(first.request)}: ${shown(first.message ?? 'no message')}`), deleted }
     }
     return { status: 'written', httpStatus: res.status, deleted }
   }
@@ -573,4 +573,9 @@ function tagFqnsOf(entity: Record<string, unknown>): string[] {
   labels(entity)
   walk(entity.columns)
   return out
+}
+
+/** A value from an entity or an answer, for a message: a string as it is, anything else as JSON (not "[object Object]"). */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
 }

@@ -9,7 +9,7 @@ type H = Awaited<ReturnType<typeof startHarness>>
 async function testConnection(h: H, conn: object) {
   const res = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: conn })
   t.equal(res.statusCode, 200)
-  return res.json() as { status: string; steps: Array<{ name: string; passed: boolean; message?: string }> }
+  return res.json<{ status: string; steps: Array<{ name: string; passed: boolean; message?: string }> }>()
 }
 
 const keysUsed = (h: H, prefix: string) => new Set(h.aws.calls.filter((c) => c.action.startsWith(prefix)).map((c) => c.accessKeyId))
@@ -38,7 +38,7 @@ t.test('assumeRoleArn: STS AssumeRole with session name and source identity, the
   t.equal(assume[0]!.body.SourceIdentity, 'alice@example.com')
   t.equal(assume[0]!.accessKeyId, 'AKIAIOSFODNN7EXAMPLE', 'AssumeRole is signed with the base keys')
   const dataKeys = [...keysUsed(h, 'glue:'), ...keysUsed(h, 'athena:')]
-  t.ok(dataKeys.length > 0 && dataKeys.every((k) => k?.startsWith('ASIA')), `Glue and Athena use the assumed-role keys (${dataKeys})`)
+  t.ok(dataKeys.length > 0 && dataKeys.every((k) => k?.startsWith('ASIA')), `Glue and Athena use the assumed-role keys (${dataKeys.join(',')})`)
   t.match(result.steps[0]!.message, /assumed-role/i, 'CheckAccess reports the assumed identity')
 })
 

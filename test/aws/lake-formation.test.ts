@@ -273,7 +273,7 @@ t.test('the fake speaks Lake Formation REST-JSON as the SDK expects', async (t) 
   const upstream = await lf.send(new GetResourceLFTagsCommand({
     Resource: { Table: { DatabaseName: 'sales', Name: 'orders' }, TableWithColumns: { DatabaseName: 'sales', Name: 'orders' } },
   }))
-  t.same(upstream.LFTagsOnTable?.map((p) => `${p.TagKey}=${p.TagValues}`), ['domain=sales', 'tier=gold'])
+  t.same(upstream.LFTagsOnTable?.map((p) => `${p.TagKey}=${p.TagValues?.join(',')}`), ['domain=sales', 'tier=gold'])
   t.equal(upstream.LFTagsOnColumns?.length, 12, 'every column of sales.orders (storage and partition keys)')
 
   // Errors: X-Amzn-ErrorType + {"Message"}, as the SDK's REST-JSON deserializer reads them.

@@ -49,7 +49,7 @@ t.test('paging stops at the first page that reaches past the window', async (t) 
   t.equal(listCalls(h, 'primary').length, 1, 'one ListQueryExecutions page for primary: the next pages are older still')
   t.equal(h.aws.count('athena:BatchGetQueryExecution'), 1)
   const status = records.at(-1)!
-  t.equal(status.totals!.outsideWindow, 50 - status.totals!.queries, 'the rest of the page is counted outside the window')
+  t.equal(status.totals!.outsideWindow, 50 - status.totals!.queries!, 'the rest of the page is counted outside the window')
   t.equal(status.entity.filtered, status.totals!.outsideWindow)
 
   h.aws.reset()

@@ -48,7 +48,7 @@ async function queryLog(h: Harness, om: FakeOm, config: Record<string, unknown>)
 }
 
 const tableFqn = (u: any) => buildFqn(u.serviceName, u.databaseName, u.databaseSchema, u.table)
-const dayOf = (q: QueryExecutionFixture) => new Date(q.Status.SubmissionDateTime as Date).toISOString().slice(0, 10)
+const dayOf = (q: QueryExecutionFixture) => new Date(q.Status.SubmissionDateTime).toISOString().slice(0, 10)
 const today = () => new Date().toISOString().slice(0, 10)
 
 t.test('DatabaseUsage: queries, usage per table and day and the percentiles reach OpenMetadata, all valid', async (t) => {
@@ -61,8 +61,8 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   const usageCalls = om.requests.filter((r) => r.method === 'POST' && /^\/api\/v1\/usage\/table\//.test(r.path))
   t.ok(usageCalls.length > 0)
   for (const call of usageCalls) {
-    validateOm('type/usageRequest.json', call.body).valid || t.fail(`not a UsageRequest: ${JSON.stringify(call.body)}`)
-    validateOm('type/dailyCount.json', call.body).valid || t.fail(`not a DailyCount: ${JSON.stringify(call.body)}`)
+    if (!validateOm('type/usageRequest.json', call.body).valid) t.fail(`not a UsageRequest: ${JSON.stringify(call.body)}`)
+    if (!validateOm('type/dailyCount.json', call.body).valid) t.fail(`not a DailyCount: ${JSON.stringify(call.body)}`)
   }
   const usage = byKind(records, 'usageSummary') as Array<QueryLogLine & { sink: any }>
   let known = 0

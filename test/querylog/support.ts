@@ -14,7 +14,7 @@ export interface QueryLogLine extends StreamRecord {
 }
 
 export function parseNdjson(body: string): QueryLogLine[] {
-  return parseLines(body) as QueryLogLine[]
+  return parseLines(body)
 }
 
 /** The OpenMetadata schema of each query-log record kind. */

@@ -28,7 +28,7 @@ t.test('bad bodies answer 400 naming the offending field, never 500', async (t) 
   for (const c of cases) {
     const res = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: JSON.parse(JSON.stringify(c.body)) as object })
     t.equal(res.statusCode, 400, `${c.name}: ${res.body}`)
-    const body = res.json() as { statusCode: number; error: string; message: string }
+    const body = res.json<{ statusCode: number; error: string; message: string }>()
     t.equal(body.statusCode, 400, c.name)
     t.equal(body.error, 'Bad Request', c.name)
     t.match(body.message, c.field, `${c.name}: message names the field (${body.message})`)

@@ -27,7 +27,7 @@ t.test('the hostile corpus: only 4xx answers naming the problem — no 5xx, no c
     statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
     let message = ''
     try {
-      const body = res.json() as { statusCode?: number; message?: unknown }
+      const body = res.json<{ statusCode?: number; message?: unknown }>()
       message = typeof body.message === 'string' ? body.message : ''
       if (body.statusCode !== res.statusCode) problems.push(`${c.name}: body.statusCode ${body.statusCode} ≠ ${res.statusCode}`)
     } catch {

@@ -13,7 +13,7 @@ const BASIC = `Basic ${Buffer.from(`${AUTOMATION.username}:${AUTOMATION.password
 const SECRETS = [...Object.values(TEST_SECRETS), AUTOMATION.password, FAKE_OM_TOKEN]
 
 async function setup(t: Parameters<typeof startHarness>[0]) {
-  const h = await startHarness(t, { config: { automation: AUTOMATION as never, openMetadataSink: SINK } })
+  const h = await startHarness(t, { config: { automation: AUTOMATION, openMetadataSink: SINK } })
   const om = await startFakeOm(t)
   return { h, om }
 }
@@ -26,7 +26,8 @@ async function runCorpus(t: Test, h: Awaited<ReturnType<typeof startHarness>>, u
     statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
     let message = ''
     try {
-      message = String((res.json() as { message?: unknown }).message ?? '')
+      const m = res.json<{ message?: unknown }>().message
+      message = typeof m === 'string' ? m : (JSON.stringify(m) ?? '')
     } catch {
       problems.push(`${c.name}: the answer is not JSON: ${res.body.slice(0, 200)}`)
     }

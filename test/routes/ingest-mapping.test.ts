@@ -113,10 +113,10 @@ t.test('partition interval types come from partition projection', async (t) => {
 t.test('FQN parts containing a dot are quoted; names with ", :: or > are encoded as upstream encodes them', async (t) => {
   const h = await startHarness(t)
   const lakehouse = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'lakehouse')!
-  const odd = structuredClone(lakehouse.Tables![0]!)
+  const odd = structuredClone(lakehouse.Tables[0]!)
   odd.Name = 'say "hi"::v>2'
   odd.StorageDescriptor!.Columns = [{ Name: 'a>b', Type: 'int' }]
-  lakehouse.Tables!.push(odd)
+  lakehouse.Tables.push(odd)
   const records = await ingestSample(h, { serviceName: 'prod.athena', databaseName: 'aws.catalog' })
   t.same(records.find((r) => r.kind === 'database')!.entity, withSourceHash({ name: 'aws.catalog', service: '"prod.athena"' }))
   t.equal(table(records, 'web.sessions').databaseSchema, '"prod.athena"."aws.catalog".lakehouse')

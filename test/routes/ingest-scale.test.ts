@@ -24,7 +24,7 @@ const tableFqns = (records: StreamRecord[]) => records.filter((r) => r.kind === 
 function unevenCatalog(): Catalog {
   const catalog = generateCatalog({ schemas: 12, tablesPerSchema: 420, columnsPerTable: 4 })
   const sizes = [420, 3, 250, 0, 101, 99, 420, 1, 200, 150, 7, 300]
-  catalog.glue[catalog.accountId]!.forEach((db, i) => (db.Tables!.length = sizes[i]!))
+  catalog.glue[catalog.accountId]!.forEach((db, i) => (db.Tables.length = sizes[i]!))
   return catalog
 }
 

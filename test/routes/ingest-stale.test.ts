@@ -69,8 +69,8 @@ t.test('AccessDenied on the first page: no staleScope (upstream wiped catalogs t
 t.test("a bad column type no longer costs the table nor its schema's clean-up", async (t) => {
   const h = await startHarness(t)
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
-  const name = sales.Tables![0]!.Name!
-  sales.Tables![0]!.StorageDescriptor!.Columns = [{ Name: 'x', Type: 'map<string' }]
+  const name = sales.Tables[0]!.Name
+  sales.Tables[0]!.StorageDescriptor!.Columns = [{ Name: 'x', Type: 'map<string' }]
   const records = await ingest(h)
   t.ok(scopeOf(records, 'sales')?.seenFqns.includes(`svc.default.sales.${name}`), 'the table is seen, so it is not deleted')
   t.equal(records.at(-1)!.entity.errors, 0)
@@ -80,7 +80,7 @@ t.test("a bad column type no longer costs the table nor its schema's clean-up", 
 t.test('a table that cannot be mapped keeps its schema from the clean-up', async (t) => {
   const h = await startHarness(t)
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
-  sales.Tables![0]!.Name = 't'.repeat(300) // longer than any OpenMetadata name
+  sales.Tables[0]!.Name = 't'.repeat(300) // longer than any OpenMetadata name
   const records = await ingest(h)
   t.notOk(scopeOf(records, 'sales'), 'the unmapped table would otherwise be deleted from OpenMetadata')
   t.equal(records.at(-1)!.entity.errors, 1)
@@ -113,7 +113,7 @@ t.test('storage lineage: container → table for every table with an S3 location
   const none = await ingest(h, { schemaFilterPattern: { includes: ['^sales$'] } }, { includeViewLineage: false })
   t.same(none.filter((r) => r.kind === 'lineage'), [], 'no storage service named: no storage lineage')
   const lakehouse = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'lakehouse')!
-  lakehouse.Tables![0]!.StorageDescriptor!.Location = 's3a://acme-lakehouse-123456789012/warehouse/lakehouse.db/dim_date'
+  lakehouse.Tables[0]!.StorageDescriptor!.Location = 's3a://acme-lakehouse-123456789012/warehouse/lakehouse.db/dim_date'
   const records = await ingest(h, { schemaFilterPattern: { includes: ['^sales$', '^lakehouse$'] } }, { storageServiceName: 's3_prod', includeViewLineage: false })
   const edges = records.filter((r) => r.kind === 'lineage').map((r) => [r.entity.edge.fromEntity.fullyQualifiedName, r.entity.edge.toEntity.fullyQualifiedName])
   t.same(edges, [

@@ -29,14 +29,14 @@ const table = (records: StreamRecord[], name: string) => tables(records).find((e
 t.test('every table typed as upstream types it: View, Partitioned with partition keys, External otherwise', async (t) => {
   const h = await startHarness(t)
   const lakehouse = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'lakehouse')!
-  const governed = structuredClone(lakehouse.Tables![0]!)
+  const governed = structuredClone(lakehouse.Tables[0]!)
   governed.Name = 'governed_daily'
   governed.TableType = 'GOVERNED'
   governed.PartitionKeys = [{ Name: 'day', Type: 'date' }]
-  const untyped = structuredClone(lakehouse.Tables![0]!)
+  const untyped = structuredClone(lakehouse.Tables[0]!)
   untyped.Name = 'untyped'
   delete untyped.TableType
-  lakehouse.Tables!.push(governed, untyped)
+  lakehouse.Tables.push(governed, untyped)
   const records = await ingest(h)
   const typed = tables(records).map((e) => [`${e.databaseSchema.split('.').slice(1).join('.')}.${e.name}`, e.tableType])
   const clickstream = typed.filter(([fqn]) => fqn.startsWith('default.clickstream.'))

@@ -47,12 +47,12 @@ t.test("a view's SQL gives one edge per table it reads, with column lineage, aft
 t.test('a view whose SQL cannot be parsed is a warning, never a failure', async (t) => {
   const h = await startHarness(t)
   const lakehouse = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'lakehouse')!
-  const broken = structuredClone(h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!.Tables!.find((x) => x.TableType === 'VIRTUAL_VIEW')!)
+  const broken = structuredClone(h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!.Tables.find((x) => x.TableType === 'VIRTUAL_VIEW')!)
   broken.Name = 'broken_view'
   broken.DatabaseName = 'lakehouse'
   broken.ViewOriginalText = 'SELEC * FORM nowhere WHERE ((('
   broken.ViewExpandedText = broken.ViewOriginalText
-  lakehouse.Tables!.push(broken)
+  lakehouse.Tables.push(broken)
   const records = await ingest(h)
   const status = records.at(-1)!.entity
   t.equal(status.errors, 0)

@@ -126,10 +126,10 @@ t.test('a schema whose listing fails is a failure for that schema only; the inge
 t.test('an unparseable column type is an UNKNOWN column and a logged warning, never a lost table', async (t) => {
   const h = await startHarness(t)
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
-  const broken = structuredClone(sales.Tables![0]!)
+  const broken = structuredClone(sales.Tables[0]!)
   broken.Name = 'broken_types'
   broken.StorageDescriptor!.Columns = [{ Name: 'bad', Type: 'struct<a:int' }, { Name: 'good', Type: 'int' }]
-  sales.Tables!.push(broken)
+  sales.Tables.push(broken)
   const records = parseNdjson((await ingest(h, source(h))).body)
   t.same(invalidRecords(records), [])
   const status = records.at(-1)!.entity
@@ -145,9 +145,9 @@ t.test('an unparseable column type is an UNKNOWN column and a logged warning, ne
 t.test('a table OpenMetadata cannot name is a failure with its FQN; the rest goes on', async (t) => {
   const h = await startHarness(t)
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
-  const broken = structuredClone(sales.Tables![0]!)
+  const broken = structuredClone(sales.Tables[0]!)
   broken.Name = 'n'.repeat(257)
-  sales.Tables!.push(broken)
+  sales.Tables.push(broken)
   const records = parseNdjson((await ingest(h, source(h))).body)
   const status = records.at(-1)!.entity
   t.equal(status.errors, 1)

@@ -19,7 +19,7 @@ interface Result { status: string; steps: Step[]; lastUpdatedAt: number }
 
 async function post(h: Awaited<ReturnType<typeof startHarness>>, body: unknown) {
   const res = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: body as object })
-  return { status: res.statusCode, body: res.json() as Result }
+  return { status: res.statusCode, body: res.json<Result>() }
 }
 
 function assertValid(t: { ok: (v: any, ...rest: any[]) => unknown }, result: unknown) {

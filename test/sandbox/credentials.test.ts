@@ -20,7 +20,7 @@ async function setup(t: Test) {
     const conn = { ...sandbox.connection, awsConfig: { ...(sandbox.connection.awsConfig as object), ...awsConfig } }
     const res = await app.inject({ method: 'POST', url: '/v1/test-connection', payload: conn })
     t.equal(res.statusCode, 200)
-    return res.json() as { status: string; steps: Step[] }
+    return res.json<{ status: string; steps: Step[] }>()
   }
   return { sandbox, app, testConnection }
 }

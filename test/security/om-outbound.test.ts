@@ -11,7 +11,7 @@ import { buildApp } from '../../src/app.js'
 import { parseAllowlist } from '../../src/security/endpoint-guard.js'
 import { startFakeAws, type FakeAws } from '../support/aws-endpoint.js'
 import { athenaConnection, startHarness } from '../support/harness.js'
-import { answerServerCheck, flood, json, OUTSIDER_BODY, startHostileOm, startOutsider, type FloodStats } from '../support/hostile-om.js'
+import { answerServerCheck, flood, json, startHostileOm, startOutsider, type FloodStats } from '../support/hostile-om.js'
 import { parseNdjson } from '../support/records.js'
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.hostile-test-bot-jwt.c2lnbmF0dXJl'
@@ -22,7 +22,7 @@ const BASIC = `Basic ${Buffer.from(`${AUTOMATION.username}:${AUTOMATION.password
 /** The app with ENDPOINT_ALLOWLIST=127.0.0.1 (the fake AWS endpoint and the hostile OM servers live there). */
 function setup(t: Parameters<typeof startHarness>[0], config: Record<string, unknown> = {}) {
   return startHarness(t, {
-    config: { endpointAllowlist: parseAllowlist('127.0.0.1'), openMetadataSink: SINK, automation: AUTOMATION, ...config } as never,
+    config: { endpointAllowlist: parseAllowlist('127.0.0.1'), openMetadataSink: SINK, automation: AUTOMATION, ...config },
   })
 }
 

@@ -150,7 +150,7 @@ const basic = (password = PASSWORD) => `Basic ${Buffer.from(`${USER}:${password}
 const AUTOMATION = { prefix: PREFIX, username: USER, password: PASSWORD, reportedVersion: '1.9.4' }
 
 t.test('every spelling of the Basic-auth automation routes: 401 without the password, the handler (or 404) with it', async (t) => {
-  const h = await startHarness(t, { config: { automation: AUTOMATION, authFailureLimit: 0 } as never })
+  const h = await startHarness(t, { config: { automation: AUTOMATION, authFailureLimit: 0 } })
   const port = await listening(h)
   const cases: Array<{ method: string; route: string; json?: unknown; expect: (t: Tap, res: RawResponse, what: string) => void }> = [
     { method: 'GET', route: `${PREFIX}/health-auth`, expect: (t, res, what) => t.same(JSON.parse(res.body), { status: 'healthy', version: '1.9.4' }, what) },

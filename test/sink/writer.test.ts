@@ -77,6 +77,17 @@ t.test('lineage: ends named by FQN are resolved to ids (from this run, else by n
   t.same(s.entity.failures.map((f: any) => f.name), ['lineage svc.db.s.missing -> svc.db.s.b', 'lineage store.bucket.path -> svc.db.s.b'])
 })
 
+t.test('a malformed lineage edge or stale scope is named by its values as JSON, not "[object Object]"', async (t) => {
+  const om = await startFakeOm(t)
+  const edge = { fromEntity: { type: 'table', fullyQualifiedName: { nested: 'x' } }, toEntity: { type: 'table', fullyQualifiedName: 'svc.db.s.b' } }
+  const out = await write(om, [{ kind: 'lineage', entity: { edge } }, staleScope('svc.db.s', [], { scopeEntityType: { kind: 'odd' } }), status()])
+  t.same(out[0]!.sink, { status: 'failed', httpStatus: null, error: 'a lineage edge needs fromEntity and toEntity, each with type and fullyQualifiedName (or id)' })
+  t.equal(out[1]!.sink.status, 'failed')
+  t.match(out[1]!.sink.error, /scopeEntityType .* is not supported/)
+  const names = out.at(-1)!.entity.failures.map((f: any) => f.name)
+  t.same(names, ['lineage {"nested":"x"} -> svc.db.s.b', 'stale entities of {"kind":"odd"} svc.db.s'])
+})
+
 t.test('staleScope on a 2.0 server: DELETE /v1/tables/deleteStale (what it serves) after every earlier write settled', async (t) => {
   const om = await startFakeOm(t)
   t.equal(om.version, '2.0.0')
@@ -150,7 +161,7 @@ t.test('a server that pages forever: every listing stops (repeated cursor, page 
     t.match(out[0]!.sink.error, mode === 'repeatCursor' ? /already given \(paging loop\); nothing was deleted/ : /did not end within \d+ pages of 100; nothing was deleted/)
     t.equal(om.requests.filter((r) => r.method === 'DELETE').length, 0, 'nothing deleted')
     // The stored-hash listing is bounded too, and a table is then simply written.
-    const tables = await write(om, [withSourceHash(table('h')) as Rec, status()])
+    const tables = await write(om, [withSourceHash(table('h')), status()])
     t.equal(tables[0]!.sink.status, 'written')
     t.ok(om.requests.filter((r) => r.query.fields === 'sourceHash').length <= Math.ceil(100_000 / HASH_PAGE_SIZE))
   }

@@ -100,7 +100,7 @@ export interface FakeOm {
   /** Stores an entity as if it had been created earlier (returns it). */
   seed(type: string, request: Record<string, any>): StoredEntity
   addWorkflow(wf: Record<string, any>): void
-  byFqn(type: string, fqn: string): StoredEntity | undefined
+  byFqn: (type: string, fqn: string) => StoredEntity | undefined
   close(): Promise<void>
 }
 
@@ -250,7 +250,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
 
     // Entities: create or update.
     if (method === 'PUT' && KINDS[rest]) {
-      const kind = KINDS[rest]!
+      const kind = KINDS[rest]
       const e = kind.schema ? validated(kind.schema, body) : body
       const problem = kind.check?.(e)
       if (problem) throw new HttpError(400, `[${problem}]`)

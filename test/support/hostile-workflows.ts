@@ -6,7 +6,7 @@
 import { AutomationWorkflow } from '../../schemas/automation.js'
 import { OpenMetadataServerConfig, SinkBlock, WorkflowConfig } from '../../schemas/sink.js'
 import { AthenaConnection } from '../../schemas/athena-connection.js'
-import { baseConnection, deepText, mutated, propertiesOf, wrongValues, type Json, type Obj } from './hostile-corpus.js'
+import { baseConnection, deepText, mutated, propertiesOf, wrongValues, type Obj } from './hostile-corpus.js'
 import { TEST_SECRETS } from './harness.js'
 
 export interface WorkflowCase {
@@ -62,7 +62,7 @@ function serverCases(base: Obj, at: string[], field: string, seed: number): Arra
   for (const s of LONE_SURROGATES) {
     const label = JSON.stringify(s)
     out.push([`lone surrogate ${label} in ${field}.hostPort`, mutated(base, at, (o) => void (o.hostPort = `http://127.0.0.1:1/a${s}`)), new RegExp(`body/${field}/hostPort`)])
-    out.push([`lone surrogate ${label} in ${field}.securityConfig.jwtToken`, mutated(base, [...at, 'securityConfig'], (o) => void (o.jwtToken = `${String(o.jwtToken)}${s}`)), new RegExp(`body/${field}/securityConfig/jwtToken`)])
+    out.push([`lone surrogate ${label} in ${field}.securityConfig.jwtToken`, mutated(base, [...at, 'securityConfig'], (o) => void (o.jwtToken = `${o.jwtToken as string}${s}`)), new RegExp(`body/${field}/securityConfig/jwtToken`)])
   }
   out.push([`${field} without jwtToken`, mutated(base, at, (o) => void (o.securityConfig = {})), /jwtToken/])
   out.push([`${field}.authProvider google`, mutated(base, at, (o) => void (o.authProvider = 'google')), /authProvider/])
@@ -115,7 +115,7 @@ export function sinkCorpus(endPointURL: string, hostPort: string, jwtToken: stri
   cases.push(['sink without workflowConfig', mutated(body, [], (o) => void delete o.workflowConfig), /workflowConfig/])
   cases.push(['workflowConfig without openMetadataServerConfig', { ...body, workflowConfig: {} }, /openMetadataServerConfig/])
   cases.push(['sink.type file', mutated(body, ['sink'], (o) => void (o.type = 'file')), /sink/])
-  cases.push(['workflowConfig = "x"', { ...body, workflowConfig: 'x' as Json }, /workflowConfig/])
+  cases.push(['workflowConfig = "x"', { ...body, workflowConfig: 'x' }, /workflowConfig/])
   return [...cases.map(([name, b, mentions]) => ({ name, payload: JSON.stringify(b), mentions })), ...rawCases(JSON.stringify(body), '"workflowConfig":{')]
 }
 

@@ -143,7 +143,7 @@ function setAtPointer(root: JsonObject, pointer: string, value: Json): void {
       return
     }
     if (!isObject(node[part])) node[part] = {}
-    node = node[part] as JsonObject
+    node = node[part]
   })
 }
 
@@ -269,7 +269,6 @@ export function validateOm(schemaRelPath: string, payload: unknown): { valid: bo
 
 /** Anything with tap's `t.ok` (typed loosely: tap's own signature takes a message/extra tuple). */
 export interface OkAsserter {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ok(value: any, ...messageAndExtra: any[]): unknown
 }
 

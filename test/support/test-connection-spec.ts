@@ -39,7 +39,7 @@ type Schema = Record<string, any>
 
 /** The current schema (vendored + the additions above), as a plain JSON Schema object. */
 export function currentResultSchema(): Schema {
-  const schema = structuredClone(readSpecJson(LEGACY_RESULT_SCHEMA)) as Schema
+  const schema = structuredClone<Schema>(readSpecJson(LEGACY_RESULT_SCHEMA))
   // As om-spec.ts registers every file: by path, not $id; one ajv for both drafts.
   delete schema.$id
   delete schema.$schema

@@ -60,7 +60,7 @@ t.test('splitFqn rejects malformed FQNs with the position', async (t) => {
     ['a."b"c', /expected '.' after a quoted name but found 'c' at position 5/],
     ['a."b\\n"', /invalid escape/],
     ['a.b\\c', /unescaped backslash at position 3/],
-    ['a..\"', /empty name/],
+    ['a.."', /empty name/],
   ]
   for (const [fqn, message] of bad) t.throws(() => splitFqn(fqn), { name: 'FqnError', message }, JSON.stringify(fqn))
 })

@@ -77,7 +77,7 @@ export class FaultSet {
       if (!actionMatches(f.action, action)) continue
       if (f.times !== undefined && entry.used >= f.times) continue
       if (f.match) {
-        let ok = false
+        let ok: boolean
         try {
           ok = !!f.match(body)
         } catch {

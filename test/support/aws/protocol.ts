@@ -36,7 +36,7 @@ export function parseSigV4(authorization: string | undefined): Credential | unde
 export function epochSeconds(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value === 'number') return value
-  const ms = value instanceof Date ? value.getTime() : Date.parse(String(value))
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN
   return Number.isNaN(ms) ? undefined : ms / 1000
 }
 
@@ -124,7 +124,7 @@ export function maxResults(
   opts: { default: number; min: number; max: number; clamp: boolean; invalid: (msg: string) => AwsError },
 ): number {
   if (value === undefined || value === null) return opts.default
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw opts.invalid(`1 validation error detected: Value '${String(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`)
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw opts.invalid(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`)
   if (value < opts.min) throw opts.invalid(`1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to ${opts.min}`)
   if (value > opts.max) {
     if (opts.clamp) return opts.max
