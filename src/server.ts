@@ -7,6 +7,9 @@ import { closeGracefully, ShutdownError } from './shutdown.js'
 /** Entry point: configuration from the environment, listen, and stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig()
+  // The SQL grammar behind view lineage takes about a second to build on first use: pay it before
+  // serving, not inside the first ingest, and before the load sampler starts (src/security/hardening.ts).
+  warmUpSqlParser()
   const app = await buildApp({ config })
   logProcessWarnings(app.log)
   if (config.authTokens.length === 0) {
@@ -40,9 +43,6 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  // The SQL grammar behind view lineage takes about a second to build on first use: pay it before
-  // serving, not inside the first ingest (where it would stall the event loop and trip load shedding).
-  warmUpSqlParser()
   await app.listen({ port: config.port, host: config.host })
 }
 
