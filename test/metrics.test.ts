@@ -5,6 +5,7 @@ import { athenaConnection, startHarness, TEST_SECRETS } from './support/harness.
 import { assertOm } from './support/om-spec.js'
 import { parseExposition, valueOf, type Sample } from './support/prometheus.js'
 import { parseNdjson } from './support/records.js'
+import { byKind, parseNdjson as parseQueryLog, postQueryLog, queryLogBody } from './querylog/support.js'
 
 type H = Awaited<ReturnType<typeof startHarness>>
 const P = 'athena_connector_'
@@ -134,4 +135,26 @@ t.test('/health: 200 healthy while serving, 503 "shutting down" once a graceful 
   t.equal(draining.statusCode, 503)
   t.equal(draining.json().status, 'shutting down')
   t.ok(draining.headers['retry-after'])
+})
+
+t.test('a query-log run: its records counted by kind, one summary line and a warn line for the workgroup it may not read', async (t) => {
+  const h = await startHarness(t)
+  h.aws.addFault({ action: 'athena:ListQueryExecutions', kind: 'accessDenied', match: (b) => b.WorkGroup === 'analysts' })
+  const res = await postQueryLog(h, queryLogBody(h, { type: 'DatabaseUsage', queryLogDuration: 7 }), { 'x-request-id': 'usage-run-7' })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const records = parseQueryLog(res.body)
+  const queries = byKind(records, 'query')
+  t.ok(queries.length > 0)
+  const m = await scrape(h)
+  t.equal(valueOf(m, `${P}records_emitted_total`, { run: 'queryLog', kind: 'query' }), queries.length)
+  t.equal(valueOf(m, `${P}runs_in_progress`, { kind: 'queryLog' }), 0)
+  t.ok(valueOf(m, `${P}aws_calls_total`, { operation: 'athena:ListQueryExecutions', outcome: 'accessDenied' }) >= 1)
+  const lines = logLines(h)
+  const summary = lines.filter((l) => l.msg === 'queryLog finished')
+  t.equal(summary.length, 1)
+  t.match(summary[0], { level: 30, reqId: 'usage-run-7', run: 'queryLog', records: { query: queries.length, status: 1 }, errors: 1, elapsedMs: Number })
+  t.notOk('sink' in summary[0]!, 'no sink outcomes without a sink')
+  const failure = lines.filter((l) => l.msg === 'query log failure')
+  t.equal(failure.length, 1)
+  t.match(failure[0], { level: 40, reqId: 'usage-run-7', entity: 'workgroup analysts' })
 })

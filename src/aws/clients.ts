@@ -99,7 +99,7 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
 
 /** The part of an SDK v3 client the call observer needs (each client types its stack with its own commands). */
 interface MiddlewareHost {
-  middlewareStack: { add(middleware: any, options: { step: 'deserialize'; name: string; priority: 'high' }): void }
+  middlewareStack: { add(middleware: unknown, options: { step: 'deserialize'; name: string; priority: 'high' }): void }
 }
 
 /**
