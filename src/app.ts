@@ -21,7 +21,7 @@ import { pathOfTarget } from './request-target.js'
 import type { ConcurrencyGate } from './security/concurrency-gate.js'
 import type { Resolver } from './security/endpoint-guard.js'
 import { boundedMessage, clientErrorMessage, installHardening } from './security/hardening.js'
-import { createShutdownControl, type ShutdownControl } from './shutdown.js'
+import { createShutdownControl, SHUTTING_DOWN_MESSAGE, type ShutdownControl } from './shutdown.js'
 import { schemaErrorFormatter } from './validation-errors.js'
 
 declare module 'fastify' {
@@ -81,6 +81,9 @@ export async function buildApp(options: BuildAppOptions = {}) {
     // request trickling in (slowloris) is cut close to the configured time.
     http: serverTimeouts(config.requestTimeoutMs),
     connectionTimeout: config.connectionTimeoutMs,
+    // Requests that arrive while the server drains are answered by the hook below (our error shape,
+    // Retry-After; /health its readiness answer), not by Fastify's bare 503.
+    return503OnClosing: false,
     // A hop count n trusts the n nearest proxies (Fastify's types do not list the number form).
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // A target the router cannot decode (bad percent-encoding) matches no route and reaches no handler.
@@ -96,6 +99,13 @@ export async function buildApp(options: BuildAppOptions = {}) {
   app.decorate('serviceConfig', config)
   app.decorate('shutdown', createShutdownControl())
   app.decorate('metrics', metrics)
+  // First of all hooks: once a graceful shutdown began, no new work starts (running requests go on).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!app.shutdown.started || request.routeOptions.url === '/health') return
+    void reply.header('connection', 'close').header('retry-after', String(config.retryAfterSeconds))
+    void reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: SHUTTING_DOWN_MESSAGE })
+    return reply
+  })
   // Labelled by the matched route pattern, never the raw URL (one series per route, whatever is sent).
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
@@ -124,7 +134,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
     if (app.shutdown.signal.aborted && status >= 500) {
       // Work cut by a shutdown (its AWS calls aborted) is the shutdown's doing, not AWS's nor a bug.
       status = 503
-      message = 'The service is shutting down; retry the request (another instance will answer it)'
+      message = SHUTTING_DOWN_MESSAGE
       void reply.header('retry-after', String(config.retryAfterSeconds))
     }
     message = boundedMessage(message)

@@ -124,19 +124,6 @@ t.test('/metrics protection: METRICS_TOKEN, else AUTH_TOKEN, else open', async (
   t.equal(v1.statusCode, 401, 'METRICS_TOKEN does not open /v1')
 })
 
-t.test('/health: 200 healthy while serving, 503 "shutting down" once a graceful shutdown began', async (t) => {
-  const h = await startHarness(t)
-  const ok = await h.app.inject({ method: 'GET', url: '/health' })
-  t.equal(ok.statusCode, 200)
-  t.same(Object.keys(ok.json()).sort(), ['status', 'version'])
-  t.equal(ok.json().status, 'healthy')
-  h.app.shutdown.begin()
-  const draining = await h.app.inject({ method: 'GET', url: '/health' })
-  t.equal(draining.statusCode, 503)
-  t.equal(draining.json().status, 'shutting down')
-  t.ok(draining.headers['retry-after'])
-})
-
 t.test('a query-log run: its records counted by kind, one summary line and a warn line for the workgroup it may not read', async (t) => {
   const h = await startHarness(t)
   h.aws.addFault({ action: 'athena:ListQueryExecutions', kind: 'accessDenied', match: (b) => b.WorkGroup === 'analysts' })
