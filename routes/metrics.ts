@@ -19,8 +19,8 @@ const metricsRoute: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (_request, reply) => {
-      const text = await app.metrics.registry.metrics()
-      return reply.type(app.metrics.registry.contentType).send(text)
+      const text = await app.metrics.scrape()
+      return reply.type(app.metrics.contentType).send(text)
     },
   )
 }

@@ -14,7 +14,9 @@ export type AwsCallObserver = (operation: string, outcome: string) => void
 export type RunKind = 'ingest' | 'queryLog'
 
 export interface ServiceMetrics {
-  registry: Registry
+  /** This instance's metrics and the process's, in the Prometheus text format. */
+  scrape(): Promise<string>
+  contentType: string
   /** One finished HTTP exchange; `route` is the matched route pattern (or "unmatched"). */
   httpRequest(method: string, route: string, statusCode: number, seconds: number): void
   runStarted(kind: RunKind): void
@@ -28,9 +30,23 @@ export interface ServiceMetrics {
 
 const PREFIX = 'athena_connector_'
 
-export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+let processMetrics: Registry | undefined
+
+/**
+ * The Node.js process metrics (CPU, memory, event-loop lag, GC), collected once per process: they describe
+ * the process, not an app, and prom-client's collectors (a GC observer, an event-loop histogram) are never
+ * released, so one per app would pile up in a test process that builds hundreds of apps.
+ */
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry()
+    collectDefaultMetrics({ register: processMetrics })
+  }
+  return processMetrics
+}
+
+export function createServiceMetrics(): ServiceMetrics {
   const registry = new Registry()
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
   const registers = [registry]
 
   const httpRequests = new Counter({
@@ -80,7 +96,8 @@ export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): S
   for (const kind of ['ingest', 'queryLog']) runsRunning.set({ kind }, 0)
 
   return {
-    registry,
+    scrape: () => Registry.merge([processRegistry(), registry]).metrics(),
+    contentType: registry.contentType,
     httpRequest(method, route, statusCode, seconds) {
       const labels = { method, route, status_code: String(statusCode) }
       httpRequests.inc(labels)

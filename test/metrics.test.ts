@@ -103,6 +103,33 @@ t.test('shed and rate-limited requests are counted; /metrics itself is never rat
   t.notOk(after.some((s) => Object.values(s.labels).some((v) => v.includes('12345'))), 'no raw URL in any label')
 })
 
+t.test('failed-login lockouts are counted as rejected requests, by route', async (t) => {
+  const h = await startHarness(t, { config: { authTokens: [TEST_SECRETS.bearer], authFailureLimit: 2 } })
+  const statuses: number[] = []
+  for (let i = 0; i < 4; i++) {
+    statuses.push((await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-guess' } })).statusCode)
+  }
+  t.same(statuses, [401, 401, 429, 429], 'a token guesser on /metrics is limited like on /v1')
+  // The locked-out client stays locked out, right token or not: Prometheus scrapes from elsewhere.
+  const res = await h.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.9', headers: { authorization: `Bearer ${TEST_SECRETS.bearer}` } })
+  t.equal(res.statusCode, 200)
+  t.equal(valueOf(parseExposition(res.body), `${P}requests_rejected_total`, { reason: 'auth_failures', route: '/metrics' }), 2)
+})
+
+t.test('a request refused by the ingest concurrency gate is counted', async (t) => {
+  const h = await startHarness(t, { latencyMs: 400, config: { maxConcurrentIngests: 1 } })
+  const payload = { serviceName: 'athena_prod', serviceConnection: { config: athenaConnection(h.aws) } }
+  const first = h.app.inject({ method: 'POST', url: '/v1/databases', payload })
+  while (h.aws.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+  const second = await h.app.inject({ method: 'POST', url: '/v1/databases', payload })
+  t.equal(second.statusCode, 503)
+  t.match(second.json().message, /MAX_CONCURRENT_INGESTS/)
+  t.equal((await first).statusCode, 200)
+  const m = await scrape(h)
+  t.equal(valueOf(m, `${P}requests_rejected_total`, { reason: 'concurrency', route: '/v1/databases' }), 1)
+  t.equal(valueOf(m, `${P}http_requests_total`, { route: '/v1/databases', status_code: '503' }), 1)
+})
+
 t.test('/metrics protection: METRICS_TOKEN, else AUTH_TOKEN, else open', async (t) => {
   const open = await startHarness(t)
   t.equal((await open.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200, 'open without any token configured')
