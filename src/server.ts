@@ -13,9 +13,12 @@ async function main(): Promise<void> {
   const app = await buildApp({ config })
   logProcessWarnings(app.log)
   if (config.authTokens.length === 0) {
-    app.log.warn('AUTH_TOKEN is not set: /v1/* is open to anyone who can reach this port')
+    app.log.warn(`AUTH_TOKEN is not set: /v1/*${config.metricsTokens.length === 0 ? ' and /metrics are' : ' is'} open to anyone who can reach this port`)
   } else if (config.authTokens.some((t) => t.length < 16)) {
     app.log.warn('AUTH_TOKEN holds a token shorter than 16 characters: use long random tokens (e.g. openssl rand -hex 32)')
+  }
+  if (config.metricsTokens.some((t) => t.length < 16)) {
+    app.log.warn('METRICS_TOKEN holds a token shorter than 16 characters: use long random tokens (e.g. openssl rand -hex 32)')
   }
   if (config.endpointAllowlist.length === 0) {
     app.log.info('ENDPOINT_ALLOWLIST is not set: awsConfig.endPointURL may name any host except link-local / instance-metadata addresses')
