@@ -5,6 +5,7 @@ import { ErrorResponse } from '../schemas/responses.js'
 import { collectIngestDocument } from '../src/ingest/document.js'
 import { startIngest } from '../src/ingest/run.js'
 import { prepareSink } from '../src/sink/index.js'
+import { reportRun } from '../src/run-report.js'
 import { abortOnClientGone } from './abort.js'
 import { sendNdjson, wantsJson } from './ndjson.js'
 import { sinkOptions } from './sink-options.js'
@@ -38,8 +39,10 @@ const ingestRoute: FastifyPluginAsyncTypebox = async (app) => {
         onProgress: (p) => request.log.info({ progress: p }, 'ingest progress'),
         progressEveryMs: app.serviceConfig.progressIntervalMs,
         onWarning: (message) => request.log.warn({ warning: message }, 'ingest warning'),
+        onFailure: (name, error) => request.log.warn({ entity: name, error }, 'ingest failure'),
       })
-      const records = sink ? sink.write(started.records) : started.records
+      const written = sink ? sink.write(started.records) : started.records
+      const records = reportRun(written, { kind: 'ingest', metrics: app.metrics, log: request.log })
       if (wantsJson(request.headers.accept)) return reply.send(await collectIngestDocument(records, app.serviceConfig.maxJsonDocumentRecords))
       return sendNdjson(reply, records)
     },

@@ -5,6 +5,7 @@ import { collectQueryLogDocument } from '../src/querylog/document.js'
 import { startQueryLog } from '../src/querylog/run.js'
 import { prepareSink } from '../src/sink/index.js'
 import { queryLogSinkExtension } from '../src/sink/usage-writer.js'
+import { reportRun } from '../src/run-report.js'
 import { abortOnClientGone } from './abort.js'
 import { sendNdjson, wantsJson } from './ndjson.js'
 import { sinkOptions } from './sink-options.js'
@@ -42,8 +43,10 @@ const queryLogRoute: FastifyPluginAsyncTypebox = async (app) => {
         settings: app.serviceConfig.aws,
         signal,
         onWarning: (message) => request.log.warn({ warning: message }, 'query log warning'),
+        onFailure: (name, error) => request.log.warn({ entity: name, error }, 'query log failure'),
       })
-      const records = sink ? sink.write(started.records) : started.records
+      const written = sink ? sink.write(started.records) : started.records
+      const records = reportRun(written, { kind: 'queryLog', metrics: app.metrics, log: request.log })
       if (wantsJson(request.headers.accept)) return reply.send(await collectQueryLogDocument(records))
       return sendNdjson(reply, records)
     },

@@ -91,9 +91,12 @@ export type ErrorResponseT = Static<typeof ErrorResponse>
 
 export const Health = Type.Object(
   {
-    status: Type.Enum(['healthy'], { type: 'string' }),
+    status: Type.Enum(['healthy', 'shutting down'], {
+      type: 'string',
+      description: 'healthy (200): serving; shutting down (503): draining for a graceful shutdown, send new work elsewhere',
+    }),
     version: Type.String({ description: 'Service version' }),
   },
-  { title: 'Health', description: 'Liveness answer.', additionalProperties: false },
+  { title: 'Health', description: 'Readiness answer: 200 when the instance takes work, 503 when it does not.', additionalProperties: false },
 )
 export type HealthT = Static<typeof Health>

@@ -11,15 +11,17 @@ import databases from '../routes/databases.js'
 import ingestRoute from '../routes/ingest.js'
 import automationRoute from '../routes/automation.js'
 import queryLogRoute from '../routes/query-log.js'
+import metricsRoute from '../routes/metrics.js'
 import { loadConfig, type ServiceConfig } from './config.js'
 import { loggerOptions } from './logging.js'
+import { createServiceMetrics, type ServiceMetrics } from './metrics.js'
 import { openApiInfo, withThisInstanceFirst } from './openapi-info.js'
 import { openApiTransform } from './openapi-operations.js'
 import { pathOfTarget } from './request-target.js'
 import type { ConcurrencyGate } from './security/concurrency-gate.js'
 import type { Resolver } from './security/endpoint-guard.js'
 import { boundedMessage, clientErrorMessage, installHardening } from './security/hardening.js'
-import { createShutdownControl, type ShutdownControl } from './shutdown.js'
+import { createShutdownControl, SHUTTING_DOWN_MESSAGE, type ShutdownControl } from './shutdown.js'
 import { schemaErrorFormatter } from './validation-errors.js'
 
 declare module 'fastify' {
@@ -31,6 +33,8 @@ declare module 'fastify' {
     ingestGate: ConcurrencyGate
     /** Slots of MAX_CONCURRENT_TEST_CONNECTIONS: /v1/test-connection and run_automation. */
     testConnectionGate: ConcurrencyGate
+    /** This instance's Prometheus registry and the functions that record into it (src/metrics.ts). */
+    metrics: ServiceMetrics
   }
 }
 
@@ -45,9 +49,15 @@ export interface BuildAppOptions {
 /** One Fastify instance for server, tests, demo and bench: plugins, swagger, error handler, routes. */
 export async function buildApp(options: BuildAppOptions = {}) {
   const merged: ServiceConfig = { ...loadConfig(), ...options.config }
+  const metrics = createServiceMetrics()
   // The AWS and OpenMetadata clients' own guard applies the same allowlist as the request-time check.
   const allowlist = { endpointAllowlist: merged.endpointAllowlist }
-  const config: ServiceConfig = { ...merged, aws: { ...merged.aws, ...allowlist }, openMetadataSink: { ...merged.openMetadataSink, ...allowlist } }
+  const config: ServiceConfig = {
+    ...merged,
+    // Every AWS client any route creates reports its calls to this instance's metrics.
+    aws: { ...merged.aws, ...allowlist, observe: metrics.awsCall },
+    openMetadataSink: { ...merged.openMetadataSink, ...allowlist },
+  }
   const logger =
     options.logStream === false
       ? pino({ level: 'silent' })
@@ -71,6 +81,9 @@ export async function buildApp(options: BuildAppOptions = {}) {
     // request trickling in (slowloris) is cut close to the configured time.
     http: serverTimeouts(config.requestTimeoutMs),
     connectionTimeout: config.connectionTimeoutMs,
+    // Requests that arrive while the server drains are answered by the hook below (our error shape,
+    // Retry-After; /health its readiness answer), not by Fastify's bare 503.
+    return503OnClosing: false,
     // A hop count n trusts the n nearest proxies (Fastify's types do not list the number form).
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // A target the router cannot decode (bad percent-encoding) matches no route and reaches no handler.
@@ -85,13 +98,25 @@ export async function buildApp(options: BuildAppOptions = {}) {
 
   app.decorate('serviceConfig', config)
   app.decorate('shutdown', createShutdownControl())
+  app.decorate('metrics', metrics)
+  // First of all hooks: once a graceful shutdown began, no new work starts (running requests go on).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!app.shutdown.started || request.routeOptions.url === '/health') return
+    void reply.header('connection', 'close').header('retry-after', String(config.retryAfterSeconds))
+    void reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: SHUTTING_DOWN_MESSAGE })
+    return reply
+  })
+  // Labelled by the matched route pattern, never the raw URL (one series per route, whatever is sent).
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
+  })
   // Bodies are JSON only: any other media type is a 415 that says so.
   app.removeContentTypeParser('text/plain')
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
   // Load shedding, rate limit, credentials, concurrency gates, JSON/UTF-8 parsing, outbound guard.
-  const gates = await installHardening(app, config, options.resolve)
+  const gates = await installHardening(app, config, metrics, options.resolve)
   app.decorate('ingestGate', gates.ingest)
   app.decorate('testConnectionGate', gates.testConnection)
 
@@ -109,7 +134,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
     if (app.shutdown.signal.aborted && status >= 500) {
       // Work cut by a shutdown (its AWS calls aborted) is the shutdown's doing, not AWS's nor a bug.
       status = 503
-      message = 'The service is shutting down; retry the request (another instance will answer it)'
+      message = SHUTTING_DOWN_MESSAGE
       void reply.header('retry-after', String(config.retryAfterSeconds))
     }
     message = boundedMessage(message)
@@ -128,6 +153,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
   await app.register(ingestRoute)
   await app.register(automationRoute)
   await app.register(queryLogRoute)
+  await app.register(metricsRoute)
   return app
 }
 

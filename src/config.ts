@@ -2,6 +2,7 @@
 import { parseAllowlist, type HostPattern } from './security/endpoint-guard.js'
 import { DEFAULT_PAGING_LIMITS, type PagingLimits } from './aws/paging.js'
 import { DEFAULT_MAX_RESPONSE_BYTES } from './aws/response-cap.js'
+import type { AwsCallObserver } from './metrics.js'
 import { loadAutomationSettings, type AutomationSettings } from './automation/settings.js'
 import { loadOpenMetadataSinkSettings, type OpenMetadataSinkSettings } from './sink/settings.js'
 
@@ -22,6 +23,8 @@ export interface AwsCallSettings {
   maxResponseBytes?: number
   /** Bounds of every paged listing (AWS_LISTING_MAX_PAGES, AWS_LISTING_TIMEOUT_MS); absent: the defaults. */
   paging?: PagingLimits
+  /** Told each AWS call attempt's operation and outcome (the metrics); buildApp sets it, like endpointAllowlist. */
+  observe?: AwsCallObserver
 }
 
 export interface ServiceConfig {
@@ -29,6 +32,8 @@ export interface ServiceConfig {
   host: string
   logLevel: string
   authTokens: string[]
+  /** Bearer tokens GET /metrics takes (METRICS_TOKEN); empty: AUTH_TOKEN's, and with neither set /metrics is open. */
+  metricsTokens: string[]
   aws: AwsCallSettings
   /** How often a running ingest logs its progress. */
   progressIntervalMs: number
@@ -93,6 +98,10 @@ function floatFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, mi
   return value
 }
 
+function tokensFromEnv(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+}
+
 function trustProxyFromEnv(raw: string | undefined): boolean | number | string {
   const value = (raw ?? '').trim()
   if (value === '' || value === 'false') return false
@@ -121,7 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     port: intFromEnv(env, 'PORT', 8080),
     host: env.HOST || '0.0.0.0',
     logLevel: env.LOG_LEVEL || 'info',
-    authTokens: (env.AUTH_TOKEN ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    authTokens: tokensFromEnv(env.AUTH_TOKEN),
+    metricsTokens: tokensFromEnv(env.METRICS_TOKEN),
     progressIntervalMs: intFromEnv(env, 'PROGRESS_INTERVAL_MS', 10_000, 1),
     maxJsonDocumentRecords: intFromEnv(env, 'MAX_JSON_DOCUMENT_RECORDS', 25_000, 1),
     aws: {

@@ -9,7 +9,7 @@ import { requestExamples } from './openapi-examples.js'
 
 type Security = Array<Record<string, string[]>>
 
-/** Bearer token (AUTH_TOKEN) on /v1/*: the hook of src/security/hardening.ts guards that prefix. */
+/** Bearer token (AUTH_TOKEN) on /v1/*, and METRICS_TOKEN (else AUTH_TOKEN) on /metrics: src/security/route-policy.ts. */
 const BEARER: Security = [{ bearer: [] }]
 /** Basic credentials (AUTOMATION_USERNAME / AUTOMATION_PASSWORD) on the automation API (routes/automation.ts). */
 const BASIC: Security = [{ basic: [] }]
@@ -62,7 +62,7 @@ export function operationDoc(method: string, url: string, automationPrefix: stri
   }
   return {
     operationId: NAMED[`${verb} ${url}`] ?? derivedOperationId(method, url),
-    security: url.startsWith('/v1/') ? BEARER : NONE,
+    security: url.startsWith('/v1/') || url === '/metrics' ? BEARER : NONE,
   }
 }
 

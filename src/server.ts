@@ -7,12 +7,18 @@ import { closeGracefully, ShutdownError } from './shutdown.js'
 /** Entry point: configuration from the environment, listen, and stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig()
+  // The SQL grammar behind view lineage takes about a second to build on first use: pay it before
+  // serving, not inside the first ingest, and before the load sampler starts (src/security/hardening.ts).
+  warmUpSqlParser()
   const app = await buildApp({ config })
   logProcessWarnings(app.log)
   if (config.authTokens.length === 0) {
-    app.log.warn('AUTH_TOKEN is not set: /v1/* is open to anyone who can reach this port')
+    app.log.warn(`AUTH_TOKEN is not set: /v1/*${config.metricsTokens.length === 0 ? ' and /metrics are' : ' is'} open to anyone who can reach this port`)
   } else if (config.authTokens.some((t) => t.length < 16)) {
     app.log.warn('AUTH_TOKEN holds a token shorter than 16 characters: use long random tokens (e.g. openssl rand -hex 32)')
+  }
+  if (config.metricsTokens.some((t) => t.length < 16)) {
+    app.log.warn('METRICS_TOKEN holds a token shorter than 16 characters: use long random tokens (e.g. openssl rand -hex 32)')
   }
   if (config.endpointAllowlist.length === 0) {
     app.log.info('ENDPOINT_ALLOWLIST is not set: awsConfig.endPointURL may name any host except link-local / instance-metadata addresses')
@@ -40,9 +46,6 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  // The SQL grammar behind view lineage takes about a second to build on first use: pay it before
-  // serving, not inside the first ingest (where it would stall the event loop and trip load shedding).
-  warmUpSqlParser()
   await app.listen({ port: config.port, host: config.host })
 }
 

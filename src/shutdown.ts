@@ -13,6 +13,9 @@ export class ShutdownError extends Error {
   }
 }
 
+/** The message of a 503 answered because the service is shutting down. */
+export const SHUTTING_DOWN_MESSAGE = 'The service is shutting down; retry the request (another instance will answer it)'
+
 /** Text of the failure entry an ingest cut by a shutdown reports. */
 export const CUT_BY_SHUTDOWN = 'Ingest cut short: the service is shutting down'
 

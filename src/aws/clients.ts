@@ -8,6 +8,8 @@ import type { AwsCredentialsT } from '../../schemas/athena-connection.js'
 import type { AwsCallSettings } from '../config.js'
 import { BadInputError } from '../errors.js'
 import { checkEndpointUrl, guardedLookup } from '../security/endpoint-guard.js'
+import type { AwsCallObserver } from '../metrics.js'
+import { classifyAwsError } from './errors.js'
 import { cappedHandler, DEFAULT_MAX_RESPONSE_BYTES } from './response-cap.js'
 import { assumeRoleProvider, baseCredentials, credentialSource, type CredentialSource } from './credentials.js'
 
@@ -72,6 +74,11 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
   const athena = new AthenaClient({ ...withCreds, ...forService('athena') })
   const lakeFormation = new LakeFormationClient({ ...withCreds, ...forService('lakeformation') })
   const sts = aws.assumeRoleArn ? new STSClient({ ...withCreds, ...forService('sts') }) : baseSts
+  if (settings.observe) {
+    const observed: Array<[string, MiddlewareHost]> = [['glue', glue], ['athena', athena], ['lakeformation', lakeFormation], ['sts', baseSts]]
+    if (sts !== baseSts) observed.push(['sts', sts])
+    for (const [service, client] of observed) observeCalls(client, service, settings.observe)
+  }
   return {
     glue,
     athena,
@@ -88,4 +95,31 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
       if (sts !== baseSts) baseSts.destroy()
     },
   }
+}
+
+/** The part of an SDK v3 client the call observer needs (each client types its stack with its own commands). */
+interface MiddlewareHost {
+  middlewareStack: { add(middleware: unknown, options: { step: 'deserialize'; name: string; priority: 'high' }): void }
+}
+
+/**
+ * Counts every attempt of every call of `client`, by operation (`glue:GetTables`) and outcome (`success`
+ * or the error's class from ./errors.ts: throttled, accessDenied, timeout, …). In the deserialize step,
+ * inside the SDK's retry loop, so a throttled attempt that a retry then got through is still counted.
+ */
+function observeCalls(client: MiddlewareHost, service: string, observe: AwsCallObserver): void {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const operation = `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`
+      try {
+        const result = await next(args)
+        observe(operation, 'success')
+        return result
+      } catch (err) {
+        observe(operation, classifyAwsError(err).kind)
+        throw err
+      }
+    },
+    { step: 'deserialize', name: 'observeCalls', priority: 'high' },
+  )
 }

@@ -29,6 +29,8 @@ export interface IngestOptions {
   progressEveryMs?: number
   /** Told each warning (counted in the status; StepSummary has no room for their text). */
   onWarning?: (message: string) => void
+  /** Told each failure as it is counted (a schema whose listing failed, a table that could not be mapped). */
+  onFailure?: (name: string, error: string) => void
 }
 
 export interface IngestProgress {
@@ -116,7 +118,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
       const loaded = await lfTags
       if ('error' in loaded) {
         if (opts.signal?.aborted) throw loaded.error
-        tracker.fail('Tags and Classifications', `Lake Formation tags could not be read: ${(loaded.error as Error).message}`)
+        fail('Tags and Classifications', `Lake Formation tags could not be read: ${(loaded.error as Error).message}`)
       } else {
         const { index, warnings } = loaded.value
         lfIndex = index
@@ -134,7 +136,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         catalogs = await listFederatedCatalogs(clients.athena, scope)
       } catch (err) {
         databasesClean = false
-        tracker.fail(`${plan.serviceName} (Athena data catalogs)`, awsMessage(err, 'athena:ListDataCatalogs', plan))
+        fail(`${plan.serviceName} (Athena data catalogs)`, awsMessage(err, 'athena:ListDataCatalogs', plan))
       }
       for (const catalog of catalogs) {
         const name = catalog.CatalogName!
@@ -154,7 +156,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
           schemas = await collectPages(source.listSchemas())
         } catch (err) {
           databasesClean = false
-          tracker.fail(buildFqn(plan.serviceName, name), awsMessage(err, 'athena:ListDatabases', plan))
+          fail(buildFqn(plan.serviceName, name), awsMessage(err, 'athena:ListDatabases', plan))
           continue
         }
         yield* databaseRecords(source, schemas)
@@ -171,14 +173,19 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     }
   } catch (err) {
     if (!begun) throw err
-    tracker.fail(plan.serviceName, err instanceof Error ? err.message : String(err))
+    fail(plan.serviceName, err instanceof Error ? err.message : String(err))
   } finally {
     progress.stop()
     clients.destroy()
   }
   // Cut short (client gone, or a shutdown's grace period over): the status line says so.
-  if (opts.signal?.aborted) tracker.fail(plan.serviceName, cutFailureMessage(opts.signal))
+  if (opts.signal?.aborted) fail(plan.serviceName, cutFailureMessage(opts.signal))
   yield { kind: 'status', entity: tracker.summary(), elapsedMs: Date.now() - started, totals }
+
+  function fail(name: string, error: unknown): void {
+    tracker.fail(name, error)
+    opts.onFailure?.(name, error instanceof Error ? error.message : String(error))
+  }
 
   function warn(message: string): void {
     tracker.warning()
@@ -222,7 +229,7 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
         if (item.type === 'record') {
           if (item.record.kind === 'databaseSchema') seenSchemas.push(appendFqn(item.record.entity.database, item.record.entity.name))
           yield count(item.record)
-        } else if (item.type === 'failed') tracker.fail(item.name, item.error)
+        } else if (item.type === 'failed') fail(item.name, item.error)
         else if (item.type === 'filtered') tracker.filter()
         else if (item.type === 'warning') warn(item.message)
         else if (item.type === 'deferred') deferred.push(item.record)

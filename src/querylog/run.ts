@@ -20,6 +20,8 @@ export interface QueryLogOptions {
   signal?: AbortSignal
   /** Told each warning (counted in the status; StepSummary has no room for their text). */
   onWarning?: (message: string) => void
+  /** Told each failure as it is counted (a workgroup that may not be read). */
+  onFailure?: (name: string, error: string) => void
   now?: () => Date
 }
 
@@ -75,6 +77,10 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
   const signal = opts.signal
   const listing = { ...(signal ? { signal } : {}), ...(opts.settings.paging ? { paging: opts.settings.paging } : {}) }
   let begun = false
+  const fail = (name: string, error: string) => {
+    tracker.fail(name, error)
+    opts.onFailure?.(name, error)
+  }
   const warn = (message: string) => {
     tracker.warning()
     opts.onWarning?.(message)
@@ -101,7 +107,7 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
         })
         for await (const page of pages) {
           for (const u of page.unprocessed) {
-            tracker.fail(`query ${u.QueryExecutionId ?? '?'} (workgroup ${workGroup})`, `BatchGetQueryExecution could not read it: ${u.ErrorCode ?? ''} ${u.ErrorMessage ?? ''}`.trim())
+            fail(`query ${u.QueryExecutionId ?? '?'} (workgroup ${workGroup})`, `BatchGetQueryExecution could not read it: ${u.ErrorCode ?? ''} ${u.ErrorMessage ?? ''}`.trim())
           }
           for (const q of page.executions) {
             for (const record of queryRecords(q, workGroup)) {
@@ -116,12 +122,12 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
         if (!(err instanceof HistoryCallError)) throw err
         const kind = classifyAwsError(err.cause).kind
         if (FATAL.has(kind)) throw err
-        tracker.fail(`workgroup ${workGroup}`, explain(err, plan))
+        fail(`workgroup ${workGroup}`, explain(err, plan))
       }
     }
   } catch (err) {
     if (!begun && !signal?.aborted) throw err
-    tracker.fail(plan.serviceName, err instanceof HistoryCallError ? explain(err, plan) : err instanceof Error ? err.message : String(err))
+    fail(plan.serviceName, err instanceof HistoryCallError ? explain(err, plan) : err instanceof Error ? err.message : String(err))
   } finally {
     clients.destroy()
   }
@@ -131,7 +137,7 @@ export async function* queryLog(plan: QueryLogPlan, opts: QueryLogOptions): Asyn
     tracker.record()
     yield { kind: 'usageSummary', entity }
   }
-  if (signal?.aborted) tracker.fail(plan.serviceName, `The query log was cut short: ${(signal.reason as Error)?.message ?? 'request aborted'}`)
+  if (signal?.aborted) fail(plan.serviceName, `The query log was cut short: ${(signal.reason as Error)?.message ?? 'request aborted'}`)
   yield { kind: 'status', entity: tracker.summary(), elapsedMs: Date.now() - started, totals }
 
   /** One execution: dropped (counted), or its query record followed by its lineage records. */

@@ -23,6 +23,7 @@ import underPressure from '@fastify/under-pressure'
 import { bearerAccepted } from '../auth.js'
 import { basicAccepted } from '../automation/basic-auth.js'
 import type { ServiceConfig } from '../config.js'
+import type { ServiceMetrics } from '../metrics.js'
 import { ConcurrencyGate } from './concurrency-gate.js'
 import { checkConnectionTargets } from './connection-guard.js'
 import type { Resolver } from './endpoint-guard.js'
@@ -64,18 +65,21 @@ export interface Gates {
 // buildApp's instance: a plain HTTP server, its pino logger and the TypeBox provider.
 type AppInstance = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>
 
-export async function installHardening(app: AppInstance, config: ServiceConfig, resolve?: Resolver): Promise<Gates> {
+export async function installHardening(app: AppInstance, config: ServiceConfig, metrics: ServiceMetrics, resolve?: Resolver): Promise<Gates> {
   const retryAfter = String(config.retryAfterSeconds)
+  const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? 'unmatched'
+  const startUp = startUpGrace(app, config.loadSampleIntervalMs)
 
+  const onGateFull = (request: FastifyRequest) => metrics.rejected('concurrency', routeOf(request))
   const gates: Gates = {
     ingest: new ConcurrencyGate(config.maxConcurrentIngests),
     testConnection: new ConcurrencyGate(config.maxConcurrentTestConnections),
   }
   const gateHooks = {
     ingest: gateHook(gates.ingest, retryAfter, (max) =>
-      `Too many ingests running: at most ${max} ingests and database listings run at once (MAX_CONCURRENT_INGESTS); retry after ${retryAfter} s`, 'TOO_MANY_INGESTS'),
+      `Too many ingests running: at most ${max} ingests and database listings run at once (MAX_CONCURRENT_INGESTS); retry after ${retryAfter} s`, 'TOO_MANY_INGESTS', onGateFull),
     testConnection: gateHook(gates.testConnection, retryAfter, (max) =>
-      `Too many test connections running: at most ${max} test connections (POST /v1/test-connection and run_automation) run at once (MAX_CONCURRENT_TEST_CONNECTIONS); retry after ${retryAfter} s`, 'TOO_MANY_TEST_CONNECTIONS'),
+      `Too many test connections running: at most ${max} test connections (POST /v1/test-connection and run_automation) run at once (MAX_CONCURRENT_TEST_CONNECTIONS); retry after ${retryAfter} s`, 'TOO_MANY_TEST_CONNECTIONS', onGateFull),
   }
   // Every route gets its policy from the URL it is registered with; the hooks below read it back
   // from the matched route (request.routeOptions.config), so no spelling of a path changes it.
@@ -94,8 +98,12 @@ export async function installHardening(app: AppInstance, config: ServiceConfig, 
     maxHeapUsedBytes: config.maxHeapUsedBytes,
     maxRssBytes: config.maxRssBytes,
     sampleInterval: config.loadSampleIntervalMs,
+    // Utilization over the last sample interval; the default (since start) would count the start-up work for long.
+    eventLoopUtilizationMode: 'interval',
     pressureHandler: (request, reply, type, value) => {
       if (!policyOf(request).shed) return undefined
+      if (startUp.inSample(type)) return undefined
+      metrics.rejected('shed', routeOf(request))
       request.log.warn({ type, value }, 'load shedding')
       void reply.header('retry-after', retryAfter)
       // A rejected promise is how the plugin passes an error on to the error handler.
@@ -110,12 +118,14 @@ export async function installHardening(app: AppInstance, config: ServiceConfig, 
       max: config.rateLimitMax,
       timeWindow: config.rateLimitWindowMs,
       allowList: (request) => !policyOf(request).rateLimited,
-      errorResponseBuilder: (_request, ctx) =>
-        httpError(
+      errorResponseBuilder: (request, ctx) => {
+        metrics.rejected('rate_limited', routeOf(request))
+        return httpError(
           ctx.statusCode,
           `Rate limit exceeded: at most ${ctx.max} requests per ${config.rateLimitWindowMs} ms per client on /v1/*; retry in ${ctx.after}`,
           'RATE_LIMITED',
-        ),
+        )
+      },
     })
     if (config.rateLimitMax > 0) app.addHook('onRequest', app.rateLimit())
     // Failed authentications only, on every route that takes credentials: OpenMetadata's server calls
@@ -133,7 +143,10 @@ export async function installHardening(app: AppInstance, config: ServiceConfig, 
       // A client past its failures is refused before its credentials are checked: were a right guess
       // answered differently, the limit would not stop the guessing.
       const seen = await failures(request, { increment: false })
-      if (!seen.isAllowed && seen.remaining === 0) throw tooManyFailures(reply, seen.max, seen.ttlInSeconds, config)
+      if (!seen.isAllowed && seen.remaining === 0) {
+        metrics.rejected('auth_failures', routeOf(request))
+        throw tooManyFailures(reply, seen.max, seen.ttlInSeconds, config)
+      }
     }
     if (scheme.accepts(request.headers.authorization)) return
     if (failures) await failures(request)
@@ -164,7 +177,7 @@ interface CredentialScheme {
   message: string
 }
 
-/** The schemes that are switched on: bearer with AUTH_TOKEN set, Basic with the automation credentials set. */
+/** The schemes that are switched on: bearer with AUTH_TOKEN set, metrics with METRICS_TOKEN or AUTH_TOKEN set, Basic with the automation credentials set. */
 function credentialSchemes(config: ServiceConfig): Partial<Record<RoutePolicy['auth'], CredentialScheme>> {
   const schemes: Partial<Record<RoutePolicy['auth'], CredentialScheme>> = {}
   if (config.authTokens.length > 0) {
@@ -172,6 +185,14 @@ function credentialSchemes(config: ServiceConfig): Partial<Record<RoutePolicy['a
       accepts: (header) => bearerAccepted(header, config.authTokens),
       challenge: 'Bearer',
       message: 'Missing or invalid bearer token',
+    }
+  }
+  const metricsTokens = config.metricsTokens.length > 0 ? config.metricsTokens : config.authTokens
+  if (metricsTokens.length > 0) {
+    schemes.metrics = {
+      accepts: (header) => bearerAccepted(header, metricsTokens),
+      challenge: 'Bearer',
+      message: `Missing or invalid bearer token for /metrics (${config.metricsTokens.length > 0 ? 'METRICS_TOKEN' : 'AUTH_TOKEN'})`,
     }
   }
   const { username, password } = config.automation
@@ -195,11 +216,31 @@ function tooManyFailures(reply: FastifyReply, max: number, retryInSeconds: numbe
   )
 }
 
+/**
+ * The event-loop figures of the samples taken while the service started (schemas compiled, the SQL
+ * grammar built: src/server.ts) measure the service's own start-up, not load: they shed nothing. A sample
+ * covers the interval before it, so the first one wholly after `ready` is at most two intervals later.
+ * Heap and RSS limits apply from the start.
+ */
+function startUpGrace(app: AppInstance, sampleIntervalMs: number) {
+  let readyAt: number | undefined
+  app.addHook('onReady', async () => {
+    readyAt = Date.now()
+  })
+  return {
+    inSample(type: string): boolean {
+      if (type !== 'eventLoopDelay' && type !== 'eventLoopUtilization') return false
+      return readyAt === undefined || Date.now() < readyAt + 2 * Math.max(sampleIntervalMs, 10)
+    },
+  }
+}
+
 /** A route-level onRequest hook that holds a slot of `gate` until the response is over, or answers 503. */
-function gateHook(gate: ConcurrencyGate, retryAfter: string, message: (max: number) => string, code: string): onRequestAsyncHookHandler {
-  return async (_request, reply) => {
+function gateHook(gate: ConcurrencyGate, retryAfter: string, message: (max: number) => string, code: string, onFull: (request: FastifyRequest) => void): onRequestAsyncHookHandler {
+  return async (request, reply) => {
     const release = gate.tryAcquire()
     if (!release) {
+      onFull(request)
       void reply.header('retry-after', retryAfter)
       throw httpError(503, message(gate.max), code)
     }

@@ -5,8 +5,11 @@
  * its policy — whatever spelling reaches a handler has passed that handler's policy (issue 10 §1).
  */
 export interface RoutePolicy {
-  /** The credentials demanded: AUTH_TOKEN bearer tokens, the automation API's Basic password, or none. */
-  auth: 'bearer' | 'basic' | 'none'
+  /**
+   * The credentials demanded: AUTH_TOKEN bearer tokens, the automation API's Basic password, the metrics
+   * scraper's bearer token (METRICS_TOKEN, else AUTH_TOKEN), or none.
+   */
+  auth: 'bearer' | 'basic' | 'metrics' | 'none'
   /**
    * Every request counts toward RATE_LIMIT_MAX. Failed authentications count toward AUTH_FAILURE_LIMIT
    * on every route that demands credentials, whatever this says.
@@ -37,6 +40,11 @@ export function routePolicy(url: string, automationPrefix: string): RoutePolicy 
     // only moves its load elsewhere: never shed, never limited.
     return { auth: 'none', rateLimited: false, noStore: false, shed: false }
   }
+  if (url === '/metrics') {
+    // Prometheus must see an overload, not be told 503/429 by it: never shed, never rate limited (one
+    // scraper, a request every few seconds). Failed tokens still count toward AUTH_FAILURE_LIMIT.
+    return { auth: 'metrics', rateLimited: false, noStore: true, shed: false }
+  }
   if (url === '/v1' || url.startsWith('/v1/')) {
     const gate = INGEST_ROUTES.includes(url) ? 'ingest' : url === '/v1/test-connection' ? 'testConnection' : undefined
     return { auth: 'bearer', rateLimited: true, noStore: true, shed: true, ...(gate ? { gate } : {}) }
@@ -48,6 +56,10 @@ export function routePolicy(url: string, automationPrefix: string): RoutePolicy 
     const gate = url === `${automationPrefix}/run_automation` ? 'testConnection' : undefined
     return { auth: 'basic', rateLimited: false, noStore: true, shed: true, ...(gate ? { gate } : {}) }
   }
-  // /docs and its assets: public, cacheable.
-  return { auth: 'none', rateLimited: false, noStore: false, shed: true }
+  if (url === '/docs' || url.startsWith('/docs/')) {
+    // Swagger UI, its assets and the OpenAPI document: public, cacheable.
+    return { auth: 'none', rateLimited: false, noStore: false, shed: true }
+  }
+  // A route added later without a rule here is protected until someone decides otherwise, never open by accident.
+  return UNMATCHED_POLICY
 }
