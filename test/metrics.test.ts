@@ -14,7 +14,7 @@ const SINK = { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 5_000, retryBas
 async function scrape(h: H, headers: Record<string, string> = {}): Promise<Sample[]> {
   const res = await h.app.inject({ method: 'GET', url: '/metrics', headers })
   if (res.statusCode !== 200) throw new Error(`/metrics answered ${res.statusCode}: ${res.body}`)
-  if (!String(res.headers['content-type']).startsWith('text/plain; version=0.0.4')) throw new Error(`content-type ${res.headers['content-type']}`)
+  if (!String(res.headers['content-type']).startsWith('text/plain; version=0.0.4')) throw new Error(`content-type ${String(res.headers['content-type'])}`)
   return parseExposition(res.body)
 }
 

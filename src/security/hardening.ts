@@ -224,8 +224,9 @@ function tooManyFailures(reply: FastifyReply, max: number, retryInSeconds: numbe
  */
 function startUpGrace(app: AppInstance, sampleIntervalMs: number) {
   let readyAt: number | undefined
-  app.addHook('onReady', async () => {
+  app.addHook('onReady', (done) => {
     readyAt = Date.now()
+    done()
   })
   return {
     inSample(type: string): boolean {
