@@ -14,7 +14,12 @@ const app = await buildApp({ logStream: false, config: { rateLimitMax: 0, maxEve
 const body = {
   serviceName: 'svc',
   serviceConnection: {
-    config: { type: 'Athena', awsConfig: { awsAccessKeyId: 'AKIAIOSFODNN7EXAMPLE', awsSecretAccessKey: 'x'.repeat(40), awsRegion: 'us-east-1', endPointURL: aws.url }, s3StagingDir: 's3://bucket/results/', workgroup: 'primary' },
+    config: {
+      type: 'Athena',
+      awsConfig: { awsAccessKeyId: 'AKIAIOSFODNN7EXAMPLE', awsSecretAccessKey: 'x'.repeat(40), awsRegion: 'us-east-1', endPointURL: aws.url },
+      s3StagingDir: 's3://bucket/results/',
+      workgroup: 'primary',
+    },
   },
 }
 global.gc?.()
@@ -26,14 +31,16 @@ clearInterval(sampler)
 peak = Math.max(peak, process.memoryUsage().rss)
 await aws.streamed[0]?.finished
 const sent = aws.streamed[0]?.sent ?? 0
-console.log(JSON.stringify({
-  answerMiB: answerBytes / MiB,
-  status: res.statusCode,
-  message: res.statusCode === 200 ? undefined : res.json<{ message: string }>().message,
-  rssBeforeMiB: Math.round(before / MiB),
-  rssPeakMiB: Math.round(peak / MiB),
-  growthMiB: Math.round((peak - before) / MiB),
-  endpointWroteMiB: Math.round(sent / MiB),
-}))
+console.log(
+  JSON.stringify({
+    answerMiB: answerBytes / MiB,
+    status: res.statusCode,
+    message: res.statusCode === 200 ? undefined : res.json<{ message: string }>().message,
+    rssBeforeMiB: Math.round(before / MiB),
+    rssPeakMiB: Math.round(peak / MiB),
+    growthMiB: Math.round((peak - before) / MiB),
+    endpointWroteMiB: Math.round(sent / MiB),
+  }),
+)
 await app.close()
 await aws.close()

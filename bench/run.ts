@@ -21,7 +21,10 @@ import { HASH_PAGE_SIZE } from '../src/sink/writer.js'
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true'
 const env = (name: string, fallback: string) => process.env[name] || fallback
-const sizes = env('BENCH_SIZES', '1000,10000,100000').split(',').map(Number).filter((n) => n > 0)
+const sizes = env('BENCH_SIZES', '1000,10000,100000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
 const columns = Number(env('BENCH_COLUMNS', '20'))
 const concurrency = Number(env('BENCH_CONCURRENCY', '4'))
 const latencyMs = Number(env('BENCH_LATENCY_MS', '0'))
@@ -59,10 +62,11 @@ async function startService() {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
     return m ? Number(m[1]) / 1024 : NaN
   }
-  const stop = () => new Promise<void>((resolve) => {
-    child.on('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.on('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
   return { url, peakRssMb, stop }
 }
 
@@ -159,7 +163,10 @@ for (const { size, viewLineage } of runs) {
   const base = await baseline(aws.url)
   await aws.close()
   const calls = (counts['glue:GetDatabases'] ?? 0) + (counts['glue:GetTables'] ?? 0)
-  const other = Object.entries(counts).filter(([a]) => !a.startsWith('glue:')).map(([a, n]) => `${a.split(':')[1]} ${n}`).join(', ')
+  const other = Object.entries(counts)
+    .filter(([a]) => !a.startsWith('glue:'))
+    .map(([a, n]) => `${a.split(':')[1]} ${n}`)
+    .join(', ')
   const expectedCalls = schemas * Math.ceil(size / schemas / 100) + Math.ceil(schemas / 100)
   if (svc.tables !== size || base.tables !== size) throw new Error(`table counts differ: service ${svc.tables}, baseline ${base.tables}, expected ${size}`)
   rows.push([

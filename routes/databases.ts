@@ -20,8 +20,7 @@ const databases: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DatabasesAnswer, 400: ErrorResponse, 401: ErrorResponse, 502: ErrorResponse, 504: ErrorResponse },
       },
     },
-    async (request, reply) =>
-      listDatabases(request.body, { settings: app.serviceConfig.aws, signal: abortOnClientGone(reply) }),
+    async (request, reply) => listDatabases(request.body, { settings: app.serviceConfig.aws, signal: abortOnClientGone(reply) }),
   )
 }
 export default databases

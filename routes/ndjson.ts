@@ -15,8 +15,14 @@ function readyNow(p: Promise<unknown>): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setImmediate(() => resolve(false))
     void p.then(
-      () => { clearImmediate(timer); resolve(true) },
-      () => { clearImmediate(timer); resolve(true) },
+      () => {
+        clearImmediate(timer)
+        resolve(true)
+      },
+      () => {
+        clearImmediate(timer)
+        resolve(true)
+      },
     )
   })
 }

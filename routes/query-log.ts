@@ -25,7 +25,7 @@ const queryLogRoute: FastifyPluginAsyncTypebox = async (app) => {
           'records (AddLineageRequest, DatabaseLineage only, from SUCCEEDED CTAS / INSERT / CREATE VIEW / MERGE …), usageSummary ' +
           'records (TableUsageCount), then the status line; or one JSON document with Accept: application/json. Errors before the ' +
           'first record are JSON errors; later failures (a workgroup that may not be read) are in the closing status line. ' +
-          'With workflowConfig (and sink: metadata-rest) the run is also written to that OpenMetadata server as upstream\'s usage ' +
+          "With workflowConfig (and sink: metadata-rest) the run is also written to that OpenMetadata server as upstream's usage " +
           'and lineage workflows write it: DatabaseUsage → the queries (PUT /v1/queries, linked to the tables they used), the ' +
           'usage per table and day (POST /v1/usage/table/{id}), the joins (PUT /v1/tables/{id}/joins) and the usage percentiles; ' +
           'DatabaseLineage → the lineage edges. Only SUCCEEDED queries count; query literals are masked before they are stored. ' +

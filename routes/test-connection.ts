@@ -12,8 +12,7 @@ const testConnection: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['connection'],
         summary: "Run OpenMetadata's Athena test-connection steps",
         description:
-          'Accepts an AthenaConnection, a TestServiceConnectionRequest ({connection:{config}}) or {serviceConnection:{config}}. ' +
-          'AWS failures are failed steps in a 200 answer, not HTTP errors.',
+          'Accepts an AthenaConnection, a TestServiceConnectionRequest ({connection:{config}}) or {serviceConnection:{config}}. ' + 'AWS failures are failed steps in a 200 answer, not HTTP errors.',
         body: ConnectionInput,
         response: { 200: TestConnectionResult, 400: ErrorResponse, 401: ErrorResponse },
       },

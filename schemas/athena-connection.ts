@@ -36,22 +36,15 @@ import { Type, type Static } from 'typebox'
 
 const awsCredentialsProperties = {
   awsAccessKeyId: Type.Optional(Type.String({ title: 'AWS Access Key ID', description: 'AWS Access key ID.' })),
-  awsSecretAccessKey: Type.Optional(
-    Type.String({ title: 'AWS Secret Access Key', description: 'AWS Secret Access Key.', format: 'password' }),
-  ),
+  awsSecretAccessKey: Type.Optional(Type.String({ title: 'AWS Secret Access Key', description: 'AWS Secret Access Key.', format: 'password' })),
   awsRegion: Type.String({ title: 'AWS Region', description: 'AWS Region' }),
   awsSessionToken: Type.Optional(Type.String({ title: 'AWS Session Token', description: 'AWS Session Token.' })),
-  endPointURL: Type.Optional(
-    Type.String({ title: 'Endpoint URL', description: 'EndPoint URL for the AWS', format: 'uri' }),
-  ),
-  profileName: Type.Optional(
-    Type.String({ title: 'Profile Name', description: 'The name of a profile to create the boto session.' }),
-  ),
+  endPointURL: Type.Optional(Type.String({ title: 'Endpoint URL', description: 'EndPoint URL for the AWS', format: 'uri' })),
+  profileName: Type.Optional(Type.String({ title: 'Profile Name', description: 'The name of a profile to create the boto session.' })),
   assumeRoleArn: Type.Optional(
     Type.String({
       title: 'Role Arn for Assume Role',
-      description:
-        'The Amazon Resource Name (ARN) of the role to assume. Required Field in case of Assume Role',
+      description: 'The Amazon Resource Name (ARN) of the role to assume. Required Field in case of Assume Role',
     }),
   ),
   assumeRoleSessionName: Type.Optional(
@@ -65,8 +58,7 @@ const awsCredentialsProperties = {
   assumeRoleSourceIdentity: Type.Optional(
     Type.String({
       title: 'Source Identity for Assume Role',
-      description:
-        'The Amazon Resource Name (ARN) of the role to assume. Optional Field in case of Assume Role',
+      description: 'The Amazon Resource Name (ARN) of the role to assume. Optional Field in case of Assume Role',
     }),
   ),
 }
@@ -129,8 +121,7 @@ export const SampleDataStorageConfigConfig = Type.Object(
     overwriteData: Type.Optional(
       Type.Boolean({
         title: 'Overwrite Sample Data',
-        description:
-          'When this field enabled a single parquet file will be created to store sample data, otherwise we will create a new file per day. Upstream default: true',
+        description: 'When this field enabled a single parquet file will be created to store sample data, otherwise we will create a new file per day. Upstream default: true',
       }),
     ),
     storageConfig: Type.Optional(
@@ -200,9 +191,7 @@ function supportsFlag(title: string, description: string) {
  * (e.g. the flattened ConnectionInput in schemas/requests.ts).
  */
 export const athenaConnectionProperties = {
-  type: Type.Optional(
-    Type.Enum(['Athena'], { title: 'Service Type', description: 'Service Type', type: 'string', default: 'Athena' }),
-  ),
+  type: Type.Optional(Type.Enum(['Athena'], { title: 'Service Type', description: 'Service Type', type: 'string', default: 'Athena' })),
   scheme: Type.Optional(
     Type.Enum(['awsathena+rest'], {
       title: 'Connection Scheme',
@@ -225,34 +214,18 @@ export const athenaConnectionProperties = {
   databaseName: Type.Optional(
     Type.String({
       title: 'Database Name',
-      description:
-        'Optional name to give to the database in OpenMetadata. If left blank, we will use default as the database name.',
+      description: 'Optional name to give to the database in OpenMetadata. If left blank, we will use default as the database name.',
     }),
   ),
   connectionOptions: Type.Optional(ConnectionOptions),
   connectionArguments: Type.Optional(ConnectionArguments),
-  schemaFilterPattern: Type.Optional(
-    filterPatternProperty(
-      'Default Schema Filter Pattern',
-      'Regex to only include/exclude schemas that matches the pattern.',
-    ),
-  ),
-  tableFilterPattern: Type.Optional(
-    filterPatternProperty('Default Table Filter Pattern', 'Regex to only include/exclude tables that matches the pattern.'),
-  ),
-  databaseFilterPattern: Type.Optional(
-    filterPatternProperty(
-      'Default Database Filter Pattern',
-      'Regex to only include/exclude databases that matches the pattern.',
-    ),
-  ),
+  schemaFilterPattern: Type.Optional(filterPatternProperty('Default Schema Filter Pattern', 'Regex to only include/exclude schemas that matches the pattern.')),
+  tableFilterPattern: Type.Optional(filterPatternProperty('Default Table Filter Pattern', 'Regex to only include/exclude tables that matches the pattern.')),
+  databaseFilterPattern: Type.Optional(filterPatternProperty('Default Database Filter Pattern', 'Regex to only include/exclude databases that matches the pattern.')),
   supportsMetadataExtraction: supportsFlag('Supports Metadata Extraction', 'Supports Metadata Extraction.'),
   supportsDBTExtraction: supportsFlag('Supports DBT Extraction', 'Supports DBT Extraction.'),
   supportsProfiler: supportsFlag('Supports Profiler', 'Supports Profiler'),
-  supportsQueryComment: supportsFlag(
-    'Supports Query Comment',
-    'For Database Services using SQLAlchemy, True to enable running a comment for all queries run from OpenMetadata.',
-  ),
+  supportsQueryComment: supportsFlag('Supports Query Comment', 'For Database Services using SQLAlchemy, True to enable running a comment for all queries run from OpenMetadata.'),
   supportsUsageExtraction: supportsFlag('Supports Usage Extraction', 'Supports Usage Extraction.'),
   supportsLineageExtraction: supportsFlag('Supports Lineage Extraction', 'Supports Lineage Extraction.'),
   supportsDataDiff: supportsFlag('Supports Data Diff Extraction.', 'Supports the data diff data qualty specification.'),

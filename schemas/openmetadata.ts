@@ -66,9 +66,7 @@ export const StepSummary = Type.Object(
     warnings: Type.Integer(),
     errors: Type.Integer(),
     filtered: Type.Integer(),
-    failures: Type.Array(
-      Type.Object({ name: Type.String(), error: Type.String(), stackTrace: Type.Optional(Type.String()) }, open),
-    ),
+    failures: Type.Array(Type.Object({ name: Type.String(), error: Type.String(), stackTrace: Type.Optional(Type.String()) }, open)),
   },
   { title: 'StepSummary', description: 'OpenMetadata ingestion status step (status.json#/definitions/stepSummary)', ...open },
 )

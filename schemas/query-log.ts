@@ -27,19 +27,9 @@ function text(title: string, description: string, dflt?: string) {
 /** OpenMetadata `DatabaseServiceQueryUsagePipeline` — every property of the spec file, same defaults. */
 export const DatabaseServiceQueryUsagePipeline = Type.Object(
   {
-    type: Type.Optional(
-      Type.Enum(['DatabaseUsage'], { description: 'Pipeline type', type: 'string', default: 'DatabaseUsage' }),
-    ),
-    queryLogDuration: integer(
-      'Query Log Duration',
-      'Configuration to tune how far we want to look back in query logs to process usage data.',
-      1,
-    ),
-    stageFileLocation: text(
-      'Stage File Location',
-      'Temporary file name to store the query logs before processing. Absolute file path required.',
-      '/tmp/query_log',
-    ),
+    type: Type.Optional(Type.Enum(['DatabaseUsage'], { description: 'Pipeline type', type: 'string', default: 'DatabaseUsage' })),
+    queryLogDuration: integer('Query Log Duration', 'Configuration to tune how far we want to look back in query logs to process usage data.', 1),
+    stageFileLocation: text('Stage File Location', 'Temporary file name to store the query logs before processing. Absolute file path required.', '/tmp/query_log'),
     filterCondition: text('Filter Condition', 'Configuration the condition to filter the query history.'),
     resultLimit: integer('Result Limit', 'Configuration to set the limit for query logs', 1000),
     queryLogFilePath: text('Query Log File Path', 'Configuration to set the file path for query logs'),
@@ -56,54 +46,20 @@ export type DatabaseServiceQueryUsagePipelineT = Static<typeof DatabaseServiceQu
 /** OpenMetadata `DatabaseServiceQueryLineagePipeline` — every property of the spec file, same defaults. */
 export const DatabaseServiceQueryLineagePipeline = Type.Object(
   {
-    type: Type.Optional(
-      Type.Enum(['DatabaseLineage'], { description: 'Pipeline type', type: 'string', default: 'DatabaseLineage' }),
-    ),
-    queryLogDuration: integer(
-      'Query Log Duration',
-      'Configuration to tune how far we want to look back in query logs to process lineage data.',
-      1,
-    ),
+    type: Type.Optional(Type.Enum(['DatabaseLineage'], { description: 'Pipeline type', type: 'string', default: 'DatabaseLineage' })),
+    queryLogDuration: integer('Query Log Duration', 'Configuration to tune how far we want to look back in query logs to process lineage data.', 1),
     queryLogFilePath: text('Query Log File Path', 'Configuration to set the file path for query logs'),
     resultLimit: integer('Result Limit', 'Configuration to set the limit for query logs', 1000),
-    parsingTimeoutLimit: integer(
-      'Parsing Timeout Limit',
-      'Configuration to set the timeout for parsing the query in seconds.',
-      300,
-    ),
+    parsingTimeoutLimit: integer('Parsing Timeout Limit', 'Configuration to set the timeout for parsing the query in seconds.', 300),
     filterCondition: text('Filter Condition', 'Configuration the condition to filter the query history.'),
-    schemaFilterPattern: Type.Optional(
-      filterPatternProperty('Schema Filter Pattern', 'Regex to only fetch tables or databases that matches the pattern.'),
-    ),
-    tableFilterPattern: Type.Optional(
-      filterPatternProperty('Table Filter Pattern', 'Regex exclude tables or databases that matches the pattern.'),
-    ),
-    databaseFilterPattern: Type.Optional(
-      filterPatternProperty('Database Filter Pattern', 'Regex to only fetch databases that matches the pattern.'),
-    ),
-    storedProcedureFilterPattern: Type.Optional(
-      filterPatternProperty('Stored Procedure Filter Pattern', 'Regex to only fetch stored procedures that matches the pattern.'),
-    ),
-    overrideViewLineage: flag(
-      'Override View Lineage',
-      "Set the 'Override View Lineage' toggle to control whether to override the existing view lineage.",
-      false,
-    ),
-    processViewLineage: flag(
-      'Process View Lineage',
-      "Set the 'Process View Lineage' toggle to control whether to process view lineage.",
-      true,
-    ),
-    processQueryLineage: flag(
-      'Process Query Lineage',
-      "Set the 'Process Query Lineage' toggle to control whether to process query lineage.",
-      true,
-    ),
-    processStoredProcedureLineage: flag(
-      'Process Stored Procedure Lineage',
-      "Set the 'Process Stored ProcedureLog Lineage' toggle to control whether to process stored procedure lineage.",
-      true,
-    ),
+    schemaFilterPattern: Type.Optional(filterPatternProperty('Schema Filter Pattern', 'Regex to only fetch tables or databases that matches the pattern.')),
+    tableFilterPattern: Type.Optional(filterPatternProperty('Table Filter Pattern', 'Regex exclude tables or databases that matches the pattern.')),
+    databaseFilterPattern: Type.Optional(filterPatternProperty('Database Filter Pattern', 'Regex to only fetch databases that matches the pattern.')),
+    storedProcedureFilterPattern: Type.Optional(filterPatternProperty('Stored Procedure Filter Pattern', 'Regex to only fetch stored procedures that matches the pattern.')),
+    overrideViewLineage: flag('Override View Lineage', "Set the 'Override View Lineage' toggle to control whether to override the existing view lineage.", false),
+    processViewLineage: flag('Process View Lineage', "Set the 'Process View Lineage' toggle to control whether to process view lineage.", true),
+    processQueryLineage: flag('Process Query Lineage', "Set the 'Process Query Lineage' toggle to control whether to process query lineage.", true),
+    processStoredProcedureLineage: flag('Process Stored Procedure Lineage', "Set the 'Process Stored ProcedureLog Lineage' toggle to control whether to process stored procedure lineage.", true),
     threads: integer('Number of Threads', 'Number of Threads to use in order to parallelize lineage ingestion.', 1, { minimum: 1 }),
     processCrossDatabaseLineage: flag(
       'Process Cross Database Lineage',
@@ -116,16 +72,8 @@ export const DatabaseServiceQueryLineagePipeline = Type.Object(
         description: "Set 'Cross Database Service Names' to process lineage with the database.",
       }),
     ),
-    enableTempTableLineage: flag(
-      'Enable Temp Table Lineage',
-      'Handle Lineage for Snowflake Temporary and Transient Tables. ',
-      false,
-    ),
-    incrementalLineageProcessing: flag(
-      'Incremental Lineage Processing',
-      "Set the 'Incremental Lineage Processing' toggle to control whether to process lineage incrementally.",
-      true,
-    ),
+    enableTempTableLineage: flag('Enable Temp Table Lineage', 'Handle Lineage for Snowflake Temporary and Transient Tables. ', false),
+    incrementalLineageProcessing: flag('Incremental Lineage Processing', "Set the 'Incremental Lineage Processing' toggle to control whether to process lineage incrementally.", true),
   },
   {
     title: 'DatabaseServiceQueryLineagePipeline',
@@ -140,8 +88,7 @@ export type QueryLogPipelineT = DatabaseServiceQueryUsagePipelineT | DatabaseSer
 /** `type: DatabaseLineage` → the lineage config; otherwise the usage config (its `type` is optional upstream too). */
 export const QueryLogPipeline = Type.Unsafe<QueryLogPipelineT>({
   title: 'QueryLogPipeline',
-  description:
-    'DatabaseServiceQueryUsagePipeline (type DatabaseUsage, the default) or DatabaseServiceQueryLineagePipeline (type DatabaseLineage).',
+  description: 'DatabaseServiceQueryUsagePipeline (type DatabaseUsage, the default) or DatabaseServiceQueryLineagePipeline (type DatabaseLineage).',
   type: 'object',
   if: { type: 'object', required: ['type'], properties: { type: { const: 'DatabaseLineage' } } },
   then: DatabaseServiceQueryLineagePipeline,
@@ -152,8 +99,7 @@ export const QueryLogOptions = Type.Object(
   {
     maxAttempts: Type.Optional(
       Type.Integer({
-        description:
-          'Attempts per AWS call for this request (throttling, 5xx and connection resets are retried with back-off and jitter); the service default (AWS_MAX_ATTEMPTS) applies when absent.',
+        description: 'Attempts per AWS call for this request (throttling, 5xx and connection resets are retried with back-off and jitter); the service default (AWS_MAX_ATTEMPTS) applies when absent.',
         minimum: 1,
         maximum: 20,
       }),
@@ -233,12 +179,7 @@ const QueryRecordFields = {
 export const QueryLogDocument = Type.Object(
   {
     queries: Type.Array(Type.Object({ ...QueryRecordFields, entity: TableQuery }, open)),
-    lineage: Type.Array(
-      Type.Object(
-        { queryExecutionId: Type.String(), entity: Type.Object({}, { ...open, description: 'AddLineageRequest (api/lineage/addLineage.json), entities by FQN' }) },
-        open,
-      ),
-    ),
+    lineage: Type.Array(Type.Object({ queryExecutionId: Type.String(), entity: Type.Object({}, { ...open, description: 'AddLineageRequest (api/lineage/addLineage.json), entities by FQN' }) }, open)),
     usage: Type.Array(Type.Object({ entity: Type.Object({}, { ...open, description: 'TableUsageCount (type/tableUsageCount.json)' }) }, open)),
     status: StepSummary,
     sinkStatus: Type.Optional(StepSummary),

@@ -64,15 +64,11 @@ export function entityName(description = 'Name that identifies an entity.') {
 export const EntityName = entityName()
 
 /** security/secrets/secretsManagerProvider.json */
-export const SecretsManagerProvider = Type.Enum(
-  ['db', 'managed-aws', 'aws', 'managed-aws-ssm', 'aws-ssm', 'managed-azure-kv', 'azure-kv', 'in-memory', 'gcp', 'kubernetes'],
-  {
-    title: 'Secrets Manager Provider',
-    description:
-      'OpenMetadata Secrets Manager Provider. Make sure to configure the same secrets manager providers as the ones configured on the OpenMetadata server. (Upstream default: db.)',
-    type: 'string',
-  },
-)
+export const SecretsManagerProvider = Type.Enum(['db', 'managed-aws', 'aws', 'managed-aws-ssm', 'aws-ssm', 'managed-azure-kv', 'azure-kv', 'in-memory', 'gcp', 'kubernetes'], {
+  title: 'Secrets Manager Provider',
+  description: 'OpenMetadata Secrets Manager Provider. Make sure to configure the same secrets manager providers as the ones configured on the OpenMetadata server. (Upstream default: db.)',
+  type: 'string',
+})
 
 /** `{config: AthenaConnection}` — OpenMetadata's databaseConnection narrowed to Athena. */
 export const AthenaServiceConnection = Type.Object(
@@ -98,18 +94,10 @@ function withoutDefault<T extends TSchema>(schema: T): T {
 type AthenaProps = typeof athenaConnectionProperties
 type PartialAthena = Type.TPartial<Type.TObject<AthenaProps>>
 /** AthenaConnection's properties, all optional and without their (root-level) defaults; see the file comment. */
-const bareConnectionProperties = Object.fromEntries(
-  Object.entries(athenaConnectionProperties).map(([key, schema]) => [key, Type.Optional(withoutDefault(schema))]),
-) as PartialAthena['properties']
+const bareConnectionProperties = Object.fromEntries(Object.entries(athenaConnectionProperties).map(([key, schema]) => [key, Type.Optional(withoutDefault(schema))])) as PartialAthena['properties']
 
 /** Keys of TestServiceConnectionRequest besides `connection` (entity/automations/testServiceConnection.json). */
-export const TEST_SERVICE_CONNECTION_SIBLINGS = [
-  'serviceType',
-  'connectionType',
-  'serviceName',
-  'secretsManagerProvider',
-  'ingestionRunner',
-] as const
+export const TEST_SERVICE_CONNECTION_SIBLINGS = ['serviceType', 'connectionType', 'serviceName', 'secretsManagerProvider', 'ingestionRunner'] as const
 
 /** The AthenaConnection property names (the keys that make a body form (a)). */
 export const ATHENA_CONNECTION_KEYS = Object.keys(athenaConnectionProperties) as (keyof AthenaProps)[]
@@ -128,8 +116,7 @@ export const ConnectionInput = Type.Object(
     ),
     serviceType: Type.Optional(
       Type.Enum(['Database'], {
-        description:
-          "Type of service such as Database, Dashboard, Messaging, etc. (OpenMetadata's serviceType enum, narrowed to Database.)",
+        description: "Type of service such as Database, Dashboard, Messaging, etc. (OpenMetadata's serviceType enum, narrowed to Database.)",
         type: 'string',
       }),
     ),
@@ -140,9 +127,7 @@ export const ConnectionInput = Type.Object(
     ),
     serviceName: Type.Optional(entityName('Optional value that identifies this service name.')),
     secretsManagerProvider: Type.Optional(SecretsManagerProvider),
-    ingestionRunner: Type.Optional(
-      Type.String({ description: 'Optional value of the ingestion runner name responsible for running the test' }),
-    ),
+    ingestionRunner: Type.Optional(Type.String({ description: 'Optional value of the ingestion runner name responsible for running the test' })),
     serviceConnection: Type.Optional(
       Type.Object(
         { config: AthenaConnection },
@@ -198,23 +183,16 @@ export function extractConnection(body: ConnectionInputT): AthenaConnectionT {
   if (forms.length > 1) {
     throw new ConnectionInputError(
       forms[1]!,
-      `${forms[1]} conflicts with ${forms[0]}: give the Athena connection in exactly one form ` +
-        '(an AthenaConnection body, {connection:{config}} or {serviceConnection:{config}})',
+      `${forms[1]} conflicts with ${forms[0]}: give the Athena connection in exactly one form ` + '(an AthenaConnection body, {connection:{config}} or {serviceConnection:{config}})',
     )
   }
   if (record.connection === undefined) {
     const sibling = TEST_SERVICE_CONNECTION_SIBLINGS.find((k) => record[k] !== undefined)
     if (sibling !== undefined) {
-      throw new ConnectionInputError(
-        `body/${sibling}`,
-        `body/${sibling} is only allowed together with body/connection (TestServiceConnectionRequest form)`,
-      )
+      throw new ConnectionInputError(`body/${sibling}`, `body/${sibling} is only allowed together with body/connection (TestServiceConnectionRequest form)`)
     }
   } else if (record.connectionType !== undefined && record.connectionType !== 'Athena') {
-    throw new ConnectionInputError(
-      'body/connectionType',
-      `body/connectionType must be 'Athena' (this service tests Athena connections only), got ${JSON.stringify(record.connectionType)}`,
-    )
+    throw new ConnectionInputError('body/connectionType', `body/connectionType must be 'Athena' (this service tests Athena connections only), got ${JSON.stringify(record.connectionType)}`)
   }
 
   let candidate: unknown
@@ -229,10 +207,7 @@ export function extractConnection(body: ConnectionInputT): AthenaConnectionT {
     path = 'body/serviceConnection/config'
   } else {
     if (bareKeys.length === 0) {
-      throw new ConnectionInputError(
-        'body',
-        "body must have required property 's3StagingDir' (or give body/connection/config or body/serviceConnection/config)",
-      )
+      throw new ConnectionInputError('body', "body must have required property 's3StagingDir' (or give body/connection/config or body/serviceConnection/config)")
     }
     candidate = Object.fromEntries(bareKeys.map((k) => [k, record[k]]))
     path = 'body'
@@ -262,20 +237,13 @@ const OwnerValue = Type.Union(
     }),
   ],
   {
-    description:
-      'Single owner or list of owners. Business rules: multiple users allowed, only ONE team allowed, users and teams are mutually exclusive.',
+    description: 'Single owner or list of owners. Business rules: multiple users allowed, only ONE team allowed, users and teams are mutually exclusive.',
   },
 )
 
 function ownerLevel(description: string, single: string, map: string) {
   return Type.Optional(
-    Type.Union(
-      [
-        Type.String({ description: single }),
-        Type.Unsafe<Record<string, string | string[]>>({ type: 'object', description: map, additionalProperties: OwnerValue }),
-      ],
-      { description },
-    ),
+    Type.Union([Type.String({ description: single }), Type.Unsafe<Record<string, string | string[]>>({ type: 'object', description: map, additionalProperties: OwnerValue })], { description }),
   )
 }
 
@@ -284,8 +252,7 @@ export const OwnerConfig = Type.Object(
   {
     default: Type.Optional(
       Type.String({
-        description:
-          'Default owner applied to all entities when no specific owner is configured (user or team name/email)',
+        description: 'Default owner applied to all entities when no specific owner is configured (user or team name/email)',
       }),
     ),
     service: Type.Optional(Type.String({ description: 'Owner for the service level' })),
@@ -306,16 +273,14 @@ export const OwnerConfig = Type.Object(
     ),
     enableInheritance: Type.Optional(
       Type.Boolean({
-        description:
-          "Enable child entities to inherit owner from parent entities when they don't have a specific owner configured",
+        description: "Enable child entities to inherit owner from parent entities when they don't have a specific owner configured",
         default: true,
       }),
     ),
   },
   {
     title: 'Hierarchical Owner Configuration',
-    description:
-      'Advanced configuration for managing owners at multiple hierarchy levels (Service, Database, Schema, Table) with custom mappings and inheritance rules.',
+    description: 'Advanced configuration for managing owners at multiple hierarchy levels (Service, Database, Schema, Table) with custom mappings and inheritance rules.',
     additionalProperties: false,
   },
 )
@@ -330,8 +295,7 @@ export const IncrementalMetadataExtraction = Type.Object(
     lookbackDays: Type.Optional(
       Type.Integer({
         title: 'Successful Pipeline Run Lookback Days',
-        description:
-          'Number os days to search back for a successful pipeline run. The timestamp of the last found successful pipeline run will be used as a base to search for updated entities.',
+        description: 'Number os days to search back for a successful pipeline run. The timestamp of the last found successful pipeline run will be used as a base to search for updated entities.',
         default: 7,
       }),
     ),
@@ -345,8 +309,7 @@ export const IncrementalMetadataExtraction = Type.Object(
   },
   {
     title: 'Incremental Metadata Extraction Configuration',
-    description:
-      'Use incremental Metadata extraction after the first execution. This is commonly done by getting the changes from Audit tables on the supporting databases.',
+    description: 'Use incremental Metadata extraction after the first execution. This is commonly done by getting the changes from Audit tables on the supporting databases.',
     additionalProperties: false,
   },
 )
@@ -397,47 +360,20 @@ export const DatabaseServiceMetadataPipeline = Type.Object(
       false,
     ),
     ownerConfig: Type.Optional(OwnerConfig),
-    includeStoredProcedures: flag(
-      'Include Stored Procedures',
-      'Optional configuration to toggle the Stored Procedures ingestion.',
-      true,
-    ),
+    includeStoredProcedures: flag('Include Stored Procedures', 'Optional configuration to toggle the Stored Procedures ingestion.', true),
     includeDDL: flag('Include DDL Statements', 'Optional configuration to toggle the DDL Statements ingestion.', false),
     overrideMetadata: flag(
       'Override Metadata',
       "Set the 'Override Metadata' toggle to control whether to override the existing metadata in the OpenMetadata server with the metadata fetched from the source. If the toggle is set to true, the metadata fetched from the source will override the existing metadata in the OpenMetadata server. If the toggle is set to false, the metadata fetched from the source will not override the existing metadata in the OpenMetadata server. This is applicable for fields like description, tags, owner and displayName",
       false,
     ),
-    queryLogDuration: integer(
-      'Query Log Duration',
-      'Configuration to tune how far we want to look back in query logs to process Stored Procedures results.',
-      1,
-    ),
-    queryParsingTimeoutLimit: integer(
-      'Query Parsing Timeout Limit',
-      'Configuration to set the timeout for parsing the query in seconds.',
-      300,
-    ),
-    useFqnForFiltering: flag(
-      'Use FQN For Filtering',
-      'Regex will be applied on fully qualified name (e.g service_name.db_name.schema_name.table_name) instead of raw name (e.g. table_name)',
-      false,
-    ),
-    schemaFilterPattern: Type.Optional(
-      filterPatternProperty('Schema Filter Pattern', 'Regex to only include/exclude schemas that matches the pattern.'),
-    ),
-    tableFilterPattern: Type.Optional(
-      filterPatternProperty('Table Filter Pattern', 'Regex to only include/exclude tables that matches the pattern.'),
-    ),
-    databaseFilterPattern: Type.Optional(
-      filterPatternProperty('Database Filter Pattern', 'Regex to only include/exclude databases that matches the pattern.'),
-    ),
-    storedProcedureFilterPattern: Type.Optional(
-      filterPatternProperty(
-        'Stored Procedure Filter Pattern',
-        'Regex to only include/exclude stored procedures that matches the pattern.',
-      ),
-    ),
+    queryLogDuration: integer('Query Log Duration', 'Configuration to tune how far we want to look back in query logs to process Stored Procedures results.', 1),
+    queryParsingTimeoutLimit: integer('Query Parsing Timeout Limit', 'Configuration to set the timeout for parsing the query in seconds.', 300),
+    useFqnForFiltering: flag('Use FQN For Filtering', 'Regex will be applied on fully qualified name (e.g service_name.db_name.schema_name.table_name) instead of raw name (e.g. table_name)', false),
+    schemaFilterPattern: Type.Optional(filterPatternProperty('Schema Filter Pattern', 'Regex to only include/exclude schemas that matches the pattern.')),
+    tableFilterPattern: Type.Optional(filterPatternProperty('Table Filter Pattern', 'Regex to only include/exclude tables that matches the pattern.')),
+    databaseFilterPattern: Type.Optional(filterPatternProperty('Database Filter Pattern', 'Regex to only include/exclude databases that matches the pattern.')),
+    storedProcedureFilterPattern: Type.Optional(filterPatternProperty('Stored Procedure Filter Pattern', 'Regex to only include/exclude stored procedures that matches the pattern.')),
     threads: integer('Number of Threads', 'Number of Threads to use in order to parallelize Table ingestion.', 1),
     incremental: Type.Optional(IncrementalMetadataExtraction),
     extractJsonSchema: flag(
@@ -469,8 +405,7 @@ export const SourceOptions = Type.Object(
   {
     includeFederatedCatalogs: Type.Optional(
       Type.Boolean({
-        description:
-          'Also ingest the federated/S3 Tables data catalogs registered in Athena, not only the Glue Data Catalog.',
+        description: 'Also ingest the federated/S3 Tables data catalogs registered in Athena, not only the Glue Data Catalog.',
         default: false,
       }),
     ),
@@ -497,8 +432,7 @@ export const SourceOptions = Type.Object(
     ),
     maxAttempts: Type.Optional(
       Type.Integer({
-        description:
-          'Attempts per AWS call for this request (throttling, 5xx and connection resets are retried with back-off and jitter); the service default (AWS_MAX_ATTEMPTS) applies when absent.',
+        description: 'Attempts per AWS call for this request (throttling, 5xx and connection resets are retried with back-off and jitter); the service default (AWS_MAX_ATTEMPTS) applies when absent.',
         minimum: 1,
         maximum: 20,
       }),
@@ -506,8 +440,7 @@ export const SourceOptions = Type.Object(
   },
   {
     title: 'SourceOptions',
-    description:
-      "Options of this service, not part of OpenMetadata's workflow source block (which is closed): they sit next to it.",
+    description: "Options of this service, not part of OpenMetadata's workflow source block (which is closed): they sit next to it.",
     additionalProperties: false,
   },
 )

@@ -25,12 +25,8 @@ export const TestConnectionStepResult = Type.Object(
     ),
     // The current upstream step (PR #28793; generated testConnectionResult.ts @ 19307cb9). Older servers refuse these
     // fields: the automation runner sends them only to servers that have them (src/openmetadata/test-connection-result.ts).
-    status: Type.Optional(
-      Type.Enum(['Queued', 'Running', 'Passed', 'Warning', 'Failed', 'Skipped'], { type: 'string', description: 'Lifecycle state of this step.' }),
-    ),
-    skipReason: Type.Optional(
-      Type.Enum(['ConnectionNotEstablished', 'NotImplemented'], { type: 'string', description: 'Why a step did not run, when status is Skipped.' }),
-    ),
+    status: Type.Optional(Type.Enum(['Queued', 'Running', 'Passed', 'Warning', 'Failed', 'Skipped'], { type: 'string', description: 'Lifecycle state of this step.' })),
+    skipReason: Type.Optional(Type.Enum(['ConnectionNotEstablished', 'NotImplemented'], { type: 'string', description: 'Why a step did not run, when status is Skipped.' })),
     durationMs: Type.Optional(Type.Number({ description: 'Wall-clock time the step took, in milliseconds.' })),
     resultSummary: Type.Optional(Type.String({ description: 'Human-readable summary of what the step found on success.' })),
     executedCommand: Type.Optional(Type.String({ description: 'The command or statement the step actually ran, when applicable.' })),
@@ -62,16 +58,13 @@ export type TestConnectionResultStatusT = Static<typeof TestConnectionResultStat
 /** OpenMetadata `TestConnectionResult`. */
 export const TestConnectionResult = Type.Object(
   {
-    lastUpdatedAt: Type.Optional(
-      Type.Integer({ description: 'Last time that the test connection was executed (Unix epoch milliseconds)' }),
-    ),
+    lastUpdatedAt: Type.Optional(Type.Integer({ description: 'Last time that the test connection was executed (Unix epoch milliseconds)' })),
     status: Type.Optional(statusType('Test Connection Result computation status.')),
     steps: Type.Array(TestConnectionStepResult, { description: 'Steps to test the connection. Order matters.' }),
   },
   {
     title: 'TestConnectionResult',
-    description:
-      'TestConnectionResult is the definition that will encapsulate result of running the test connection steps.',
+    description: 'TestConnectionResult is the definition that will encapsulate result of running the test connection steps.',
     additionalProperties: false,
   },
 )

@@ -15,14 +15,9 @@ export const OpenMetadataServerConfig = Type.Object(
       description: "The OpenMetadata server's API URL, e.g. http://openmetadata:8585/api (entities are written under {hostPort}/v1/...).",
       minLength: 1,
     }),
-    authProvider: Type.Optional(
-      Type.String({ description: 'OpenMetadata Server Authentication Provider; only `openmetadata` (a bot JWT) is supported here.' }),
-    ),
+    authProvider: Type.Optional(Type.String({ description: 'OpenMetadata Server Authentication Provider; only `openmetadata` (a bot JWT) is supported here.' })),
     securityConfig: Type.Optional(
-      Type.Object(
-        { jwtToken: Type.Optional(Type.String({ description: 'The bot JWT (a secret: never logged or echoed).' })) },
-        { title: 'OpenMetadataJWTClientConfig', additionalProperties: true },
-      ),
+      Type.Object({ jwtToken: Type.Optional(Type.String({ description: 'The bot JWT (a secret: never logged or echoed).' })) }, { title: 'OpenMetadataJWTClientConfig', additionalProperties: true }),
     ),
   },
   {
@@ -39,7 +34,7 @@ export const WorkflowConfig = Type.Object(
   },
   {
     title: 'WorkflowConfig',
-    description: "The workflowConfig block of an OpenMetadata workflow. When present, every ingested record is also written to that server.",
+    description: 'The workflowConfig block of an OpenMetadata workflow. When present, every ingested record is also written to that server.',
     additionalProperties: true,
   },
 )

@@ -81,34 +81,61 @@ try {
   const source = { type: 'athena', serviceName: 'athena_demo', serviceConnection: { config: connection }, options: { includeFederatedCatalogs: true } }
   const dbs = await post('/v1/databases', source)
   const dbsJson = JSON.parse(dbs.text)
-  console.log(`\nPOST /v1/databases → HTTP ${dbs.status}: service ${dbsJson.databaseService?.name}, databases ${dbsJson.databases?.map((d: any) => d.name).join(', ')}; schemas ${dbsJson.databaseSchemas?.map((s: any) => s.name).join(', ')}`)
+  console.log(
+    `\nPOST /v1/databases → HTTP ${dbs.status}: service ${dbsJson.databaseService?.name}, databases ${dbsJson.databases?.map((d: any) => d.name).join(', ')}; schemas ${dbsJson.databaseSchemas?.map((s: any) => s.name).join(', ')}`,
+  )
   check(dbs.status === 200 && dbsJson.databaseSchemas?.length > 0, 'databases should list schemas')
 
   const ing = await post('/v1/ingest', source, 'application/x-ndjson')
-  const lines = ing.text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  const lines = ing.text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
   const byKind: Record<string, number> = {}
   for (const l of lines) byKind[l.kind] = (byKind[l.kind] ?? 0) + 1
   const status = lines.at(-1)
-  console.log(`\nPOST /v1/ingest → HTTP ${ing.status}, ${lines.length} NDJSON lines: ${Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(', ')}`)
+  console.log(
+    `\nPOST /v1/ingest → HTTP ${ing.status}, ${lines.length} NDJSON lines: ${Object.entries(byKind)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
+  )
   console.log(`  status: records ${status?.entity.records}, filtered ${status?.entity.filtered}, errors ${status?.entity.errors}, warnings ${status?.entity.warnings}, ${status?.elapsedMs} ms`)
   const view = lines.find((l) => l.kind === 'table' && l.entity.tableType === 'View')
   if (view) console.log(`  e.g. view ${view.entity.databaseSchema}.${view.entity.name}: ${view.entity.schemaDefinition?.replace(/\s+/g, ' ').slice(0, 90)}…`)
   const edge = lines.find((l) => l.kind === 'lineage')
-  if (edge) console.log(`  view lineage ${edge.entity.edge.fromEntity.fullyQualifiedName} → ${edge.entity.edge.toEntity.fullyQualifiedName} (${edge.entity.edge.lineageDetails.columnsLineage?.length ?? 0} column edges)`)
+  if (edge)
+    console.log(
+      `  view lineage ${edge.entity.edge.fromEntity.fullyQualifiedName} → ${edge.entity.edge.toEntity.fullyQualifiedName} (${edge.entity.edge.lineageDetails.columnsLineage?.length ?? 0} column edges)`,
+    )
   check(ing.status === 200 && status?.kind === 'status' && status.entity.errors === 0 && (byKind.table ?? 0) > 0, 'ingest should stream tables and a clean status')
 
-  const ql = await post('/v1/query-log', { serviceName: 'athena_demo', serviceConnection: { config: connection }, sourceConfig: { config: { type: 'DatabaseLineage', queryLogDuration: 7 } } }, 'application/x-ndjson')
-  const qlLines = ql.text.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  const ql = await post(
+    '/v1/query-log',
+    { serviceName: 'athena_demo', serviceConnection: { config: connection }, sourceConfig: { config: { type: 'DatabaseLineage', queryLogDuration: 7 } } },
+    'application/x-ndjson',
+  )
+  const qlLines = ql.text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
   const qlKinds: Record<string, number> = {}
   for (const l of qlLines) qlKinds[l.kind] = (qlKinds[l.kind] ?? 0) + 1
-  console.log(`\nPOST /v1/query-log (DatabaseLineage, 7 days) → HTTP ${ql.status}: ${Object.entries(qlKinds).map(([k, n]) => `${n} ${k}`).join(', ')}`)
+  console.log(
+    `\nPOST /v1/query-log (DatabaseLineage, 7 days) → HTTP ${ql.status}: ${Object.entries(qlKinds)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
+  )
   const usage = qlLines.filter((l) => l.kind === 'usageSummary').sort((a, b) => b.entity.count - a.entity.count)[0]
   if (usage) console.log(`  busiest table: ${usage.entity.databaseSchema}.${usage.entity.table}, ${usage.entity.count} queries on ${usage.entity.date}`)
   const qEdge = qlLines.find((l) => l.kind === 'lineage')
   if (qEdge) console.log(`  e.g. lineage ${qEdge.entity.edge.fromEntity.fullyQualifiedName} → ${qEdge.entity.edge.toEntity.fullyQualifiedName}`)
   check(ql.status === 200 && (qlKinds.query ?? 0) > 0 && (qlKinds.lineage ?? 0) > 0 && (qlKinds.usageSummary ?? 0) > 0, 'query-log should stream queries, lineage and usage')
 
-  console.log(`\nAWS calls made: ${Object.entries(aws.counts()).map(([a, n]) => `${a} ${n}`).join(', ')}`)
+  console.log(
+    `\nAWS calls made: ${Object.entries(aws.counts())
+      .map(([a, n]) => `${a} ${n}`)
+      .join(', ')}`,
+  )
 } catch (err) {
   ok = false
   console.log(`demo error: ${(err as Error).message}`)

@@ -47,7 +47,16 @@ await ensureFree(awsPort, 'SANDBOX_AWS_PORT')
 await ensureFree(servicePort, 'SANDBOX_PORT')
 const { aws } = await startSandboxAws({ port: awsPort, host: HOST })
 const service = spawn(process.execPath, [fileURLToPath(new URL('../src/server.js', import.meta.url))], {
-  env: { ...process.env, PORT: String(servicePort), HOST, AUTH_TOKEN: token, AUTOMATION_USERNAME: automationUser, AUTOMATION_PASSWORD: automationPassword, LOG_LEVEL: process.env.LOG_LEVEL || 'warn', AWS_EC2_METADATA_DISABLED: 'true' },
+  env: {
+    ...process.env,
+    PORT: String(servicePort),
+    HOST,
+    AUTH_TOKEN: token,
+    AUTOMATION_USERNAME: automationUser,
+    AUTOMATION_PASSWORD: automationPassword,
+    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 })
 let stopping = false

@@ -58,10 +58,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
     aws: { ...merged.aws, ...allowlist, observe: metrics.awsCall },
     openMetadataSink: { ...merged.openMetadataSink, ...allowlist },
   }
-  const logger =
-    options.logStream === false
-      ? pino({ level: 'silent' })
-      : pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout)
+  const logger = options.logStream === false ? pino({ level: 'silent' }) : pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout)
 
   const app = Fastify({
     loggerInstance: logger,
@@ -130,7 +127,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
 
   app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
     let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
-    let message = status === 500 ? 'Internal error: the service failed unexpectedly; see its log for request ' + request.id : clientErrorMessage(error, config) ?? error.message
+    let message = status === 500 ? 'Internal error: the service failed unexpectedly; see its log for request ' + request.id : (clientErrorMessage(error, config) ?? error.message)
     if (app.shutdown.signal.aborted && status >= 500) {
       // Work cut by a shutdown (its AWS calls aborted) is the shutdown's doing, not AWS's nor a bug.
       status = 503
@@ -172,9 +169,19 @@ function hopsTrusted(hops: number) {
 
 function httpReason(status: number): string {
   const reasons: Record<number, string> = {
-    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-    406: 'Not Acceptable', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
-    500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    406: 'Not Acceptable',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
   }
   return reasons[status] ?? 'Error'
 }

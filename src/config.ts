@@ -99,7 +99,10 @@ function floatFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, mi
 }
 
 function tokensFromEnv(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 function trustProxyFromEnv(raw: string | undefined): boolean | number | string {

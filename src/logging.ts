@@ -9,12 +9,7 @@ import { pathOfTarget } from './request-target.js'
 const SECRET_KEYS = ['awsSecretAccessKey', 'awsSessionToken', 'jwtToken', 'password', 'accessToken', 'token', 'secret']
 const PREFIXES = ['', '*.', '*.*.', '*.*.*.', '*.*.*.*.', '*.*.*.*.*.']
 
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  ...PREFIXES.flatMap((p) => SECRET_KEYS.map((k) => `${p}${k}`)),
-]
+export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', ...PREFIXES.flatMap((p) => SECRET_KEYS.map((k) => `${p}${k}`))]
 
 export function loggerOptions(level: string): LoggerOptions {
   return {

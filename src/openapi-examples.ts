@@ -44,9 +44,7 @@ const athenaConnection = {
   workgroup: SANDBOX_AWS.workgroup,
 }
 
-const ENDPOINT_NOTE =
-  'The key pair and endPointURL are the sandbox\'s (npm run sandbox); against AWS, give your own keys (or none, for the ' +
-  'default credential chain) and leave endPointURL out.'
+const ENDPOINT_NOTE = "The key pair and endPointURL are the sandbox's (npm run sandbox); against AWS, give your own keys (or none, for the " + 'default credential chain) and leave endPointURL out.'
 
 /** A metadata source block whose filters keep the `sales` schema without one of its tables. */
 const sourceWithFilters = {
@@ -138,7 +136,7 @@ export const requestExamples: Record<string, Record<string, ExampleObject>> = {
   },
   runAutomation: {
     testConnectionWorkflow: {
-      summary: 'A TEST_CONNECTION workflow, as OpenMetadata\'s server posts it',
+      summary: "A TEST_CONNECTION workflow, as OpenMetadata's server posts it",
       description:
         `The run fetches the workflow by name from openMetadataServerConnection.hostPort and PATCHes each step's result to it, ` +
         `so the workflow must exist there (OpenMetadata creates it before it calls run_automation). ${OM_NOTE} ${ENDPOINT_NOTE}`,

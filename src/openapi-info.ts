@@ -18,9 +18,7 @@ export const openApiInfo = {
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
   // Postman and Insomnia take the first server as the base URL of every request they import.
-  servers: [
-    { url: 'http://localhost:8080', description: 'npm run sandbox, or npm start with the default PORT (8080)' },
-  ],
+  servers: [{ url: 'http://localhost:8080', description: 'npm run sandbox, or npm start with the default PORT (8080)' }],
   tags: [
     { name: 'service', description: 'Health and documentation' },
     { name: 'connection', description: 'Test an Athena connection' },
@@ -34,7 +32,7 @@ export const openApiInfo = {
       basic: {
         type: 'http' as const,
         scheme: 'basic',
-        description: 'AUTOMATION_USERNAME / AUTOMATION_PASSWORD: the automation API (OpenMetadata\'s AIRFLOW_USERNAME / AIRFLOW_PASSWORD)',
+        description: "AUTOMATION_USERNAME / AUTOMATION_PASSWORD: the automation API (OpenMetadata's AIRFLOW_USERNAME / AIRFLOW_PASSWORD)",
       },
     },
   },

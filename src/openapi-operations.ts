@@ -83,7 +83,7 @@ export function openApiTransform(automationPrefix: string) {
     const transformed: RouteSchema = { ...given, operationId, security: given.security ?? doc.security }
     const examples = requestExamples[operationId]
     if (examples && given.body && typeof given.body === 'object') {
-      transformed.body = { ...(given.body), 'x-examples': examples }
+      transformed.body = { ...given.body, 'x-examples': examples }
     }
     return { schema: transformed, url }
   }

@@ -28,10 +28,7 @@ interface StreamedRecord {
  * Yields `records` unchanged while counting them. The summary line is logged once: at the status
  * record, or — a stream cut before its status line (client gone) — when the stream is closed.
  */
-export async function* reportRun<R extends StreamedRecord>(
-  records: AsyncIterable<R>,
-  opts: { kind: RunKind; metrics: ServiceMetrics; log: RunLog },
-): AsyncGenerator<R> {
+export async function* reportRun<R extends StreamedRecord>(records: AsyncIterable<R>, opts: { kind: RunKind; metrics: ServiceMetrics; log: RunLog }): AsyncGenerator<R> {
   const { kind, metrics, log } = opts
   const started = Date.now()
   const byKind: Record<string, number> = {}

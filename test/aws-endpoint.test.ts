@@ -84,12 +84,18 @@ t.test('Glue GetTables pages clickstream 100/100/50 with NextToken, and every ca
   const big = await glue.send(new GetTablesCommand({ DatabaseName: 'clickstream', MaxResults: 1000 }))
   t.equal(big.TableList!.length, 100, 'MaxResults above 100 is capped at 100, as Glue does')
   const filtered = await glue.send(new GetTablesCommand({ DatabaseName: 'clickstream', Expression: 'events_00*' }))
-  t.same(filtered.TableList!.map((x) => x.Name), Array.from({ length: 10 }, (_, i) => `events_00${i}`))
+  t.same(
+    filtered.TableList!.map((x) => x.Name),
+    Array.from({ length: 10 }, (_, i) => `events_00${i}`),
+  )
   const alt = await glue.send(new GetTablesCommand({ DatabaseName: 'sales', Expression: 'orders|customers' }))
   t.same(alt.TableList!.map((x) => x.Name).sort(), ['customers', 'orders'])
 
   const dbs = await glue.send(new GetDatabasesCommand({}))
-  t.same(dbs.DatabaseList!.map((d) => d.Name), ['sales', 'lakehouse', 'empty_schema', 'clickstream', 'Legacy_Mixed_Case'])
+  t.same(
+    dbs.DatabaseList!.map((d) => d.Name),
+    ['sales', 'lakehouse', 'empty_schema', 'clickstream', 'Legacy_Mixed_Case'],
+  )
   const sales = dbs.DatabaseList![0]!
   t.ok(sales.CreateTime instanceof Date && sales.CreateTime.toISOString() === '2023-03-14T09:20:00.000Z', 'timestamps travel as epoch seconds')
   t.equal(sales.CatalogId, '123456789012')
@@ -189,8 +195,10 @@ t.test('Athena FAILED queries, synchronous errors and cancellation', async (t) =
   const { athena } = clients(fake)
   const denied = await runQuery(athena, { QueryString: 'SELECT 1', ResultConfiguration: { OutputLocation: 's3://restricted-results-123456789012/x/' } })
   t.same(denied.states, ['QUEUED', 'RUNNING', 'FAILED'])
-  t.equal(denied.qe.Status!.StateChangeReason,
-    `Access denied when writing output to url: s3://restricted-results-123456789012/x/${denied.id}.csv . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`)
+  t.equal(
+    denied.qe.Status!.StateChangeReason,
+    `Access denied when writing output to url: s3://restricted-results-123456789012/x/${denied.id}.csv . Please ensure you are allowed to access the S3 bucket. If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key`,
+  )
   t.match(denied.qe.Status!.AthenaError, { ErrorCategory: 2, Retryable: false })
   const noResults = await athena.send(new GetQueryResultsCommand({ QueryExecutionId: denied.id })).catch((e: unknown) => e)
   t.match(noResults, { name: 'InvalidRequestException', message: 'Query did not finish successfully. Final query state: FAILED' })
@@ -219,8 +227,7 @@ t.test('Athena FAILED queries, synchronous errors and cancellation', async (t) =
   t.match(disabled, { name: 'InvalidRequestException', message: 'WorkGroup disabled_wg is disabled.' })
   const noOutput = await athena.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'analysts' })).catch((e: unknown) => e)
   t.ok(noOutput instanceof InvalidRequestException)
-  t.equal((noOutput as Error).message,
-    'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.')
+  t.equal((noOutput as Error).message, 'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.')
   const withOutput = await runQuery(athena, { QueryString: 'SELECT 1', WorkGroup: 'analysts', ResultConfiguration: { OutputLocation: 's3://mine/q' } })
   t.equal(withOutput.qe.ResultConfiguration!.OutputLocation, `s3://mine/q/${withOutput.id}.csv`)
 
@@ -237,7 +244,14 @@ t.test('Athena metadata: workgroups, data catalogs, databases and table metadata
   const fake = await start(t)
   const { athena } = clients(fake)
   const wgs = await athena.send(new ListWorkGroupsCommand({}))
-  t.same(wgs.WorkGroups!.map((w) => [w.Name, w.State]), [['primary', 'ENABLED'], ['analysts', 'ENABLED'], ['disabled_wg', 'DISABLED']])
+  t.same(
+    wgs.WorkGroups!.map((w) => [w.Name, w.State]),
+    [
+      ['primary', 'ENABLED'],
+      ['analysts', 'ENABLED'],
+      ['disabled_wg', 'DISABLED'],
+    ],
+  )
   const wg = await athena.send(new GetWorkGroupCommand({ WorkGroup: 'primary' }))
   t.equal(wg.WorkGroup!.Configuration!.ResultConfiguration!.OutputLocation, 's3://athena-results-123456789012/primary/')
 
@@ -266,7 +280,10 @@ t.test('Athena metadata: workgroups, data catalogs, databases and table metadata
   } while (token)
   t.same(dbPages, [50, 15])
   const fed = await athena.send(new ListDatabasesCommand({ CatalogName: 'mysql_federated' }))
-  t.same(fed.DatabaseList!.map((d) => d.Name), ['shop', 'crm'])
+  t.same(
+    fed.DatabaseList!.map((d) => d.Name),
+    ['shop', 'crm'],
+  )
   const noCatalog = await athena.send(new ListDatabasesCommand({ CatalogName: 'nope' })).catch((e: unknown) => e)
   t.ok(noCatalog instanceof MetadataException)
   const tooMany = await athena.send(new ListDatabasesCommand({ CatalogName: 'AwsDataCatalog', MaxResults: 51 })).catch((e: unknown) => e)
@@ -283,10 +300,16 @@ t.test('Athena metadata: workgroups, data catalogs, databases and table metadata
   const sales = await athena.send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'sales', Expression: 'orders*' }))
   const orders = sales.TableMetadataList!.find((m) => m.Name === 'orders')!
   t.equal(orders.Parameters!.location, 's3://acme-datalake-123456789012/sales/orders/')
-  t.same(orders.PartitionKeys!.map((k) => k.Name), ['dt', 'region'])
+  t.same(
+    orders.PartitionKeys!.map((k) => k.Name),
+    ['dt', 'region'],
+  )
   t.ok(orders.CreateTime instanceof Date)
   const shop = await athena.send(new ListTableMetadataCommand({ CatalogName: 'mysql_federated', DatabaseName: 'shop' }))
-  t.same(shop.TableMetadataList!.map((m) => m.Name), ['products', 'inventory', 'order_lines_v'])
+  t.same(
+    shop.TableMetadataList!.map((m) => m.Name),
+    ['products', 'inventory', 'order_lines_v'],
+  )
   const noDb = await athena.send(new ListTableMetadataCommand({ CatalogName: 'AwsDataCatalog', DatabaseName: 'nope' })).catch((e: unknown) => e)
   t.ok(noDb instanceof MetadataException)
 })
@@ -296,9 +319,14 @@ t.test('STS AssumeRole records the session name and source identity; GetCallerId
   const { sts } = clients(fake)
   const me = await sts.send(new GetCallerIdentityCommand({}))
   t.same([me.Account, me.Arn], ['123456789012', 'arn:aws:iam::123456789012:user/test'])
-  const out = await sts.send(new AssumeRoleCommand({
-    RoleArn: 'arn:aws:iam::123456789012:role/OMReader', RoleSessionName: 'om-session', SourceIdentity: 'alice@example.com', DurationSeconds: 900,
-  }))
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: 'arn:aws:iam::123456789012:role/OMReader',
+      RoleSessionName: 'om-session',
+      SourceIdentity: 'alice@example.com',
+      DurationSeconds: 900,
+    }),
+  )
   const creds = out.Credentials!
   t.match(creds.AccessKeyId, /^ASIA[A-Z2-7]{16}$/)
   t.ok(creds.SessionToken && creds.SecretAccessKey)
@@ -325,8 +353,10 @@ t.test('faults: access denied, throttling, 5xx, latency, reset, bad tokens', asy
   fake.addFault({ action: 'glue:GetDatabases', kind: 'accessDenied' })
   const denied = await once.glue.send(new GetDatabasesCommand({})).catch((e: unknown) => e)
   t.ok(denied instanceof AccessDeniedException)
-  t.equal((denied as Error).message,
-    'User: arn:aws:iam::123456789012:user/test is not authorized to perform: glue:GetDatabases on resource: arn:aws:glue:us-east-1:123456789012:catalog because no identity-based policy allows the glue:GetDatabases action')
+  t.equal(
+    (denied as Error).message,
+    'User: arn:aws:iam::123456789012:user/test is not authorized to perform: glue:GetDatabases on resource: arn:aws:glue:us-east-1:123456789012:catalog because no identity-based policy allows the glue:GetDatabases action',
+  )
   const athenaDenied = clients(fake, { maxAttempts: 1 })
   fake.addFault({ action: 'athena:StartQueryExecution', kind: 'accessDenied' })
   const ad = await athenaDenied.athena.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1' })).catch((e: unknown) => e)
@@ -387,7 +417,13 @@ t.test('fault rate is reproducible with a seed', async (t) => {
     const { glue } = clients(fake, { maxAttempts: 1 })
     fake.addFault({ action: 'glue:GetDatabases', kind: 'http500', rate: 0.5 })
     const outcome: boolean[] = []
-    for (let i = 0; i < 16; i++) outcome.push(await glue.send(new GetDatabasesCommand({})).then(() => true, () => false))
+    for (let i = 0; i < 16; i++)
+      outcome.push(
+        await glue.send(new GetDatabasesCommand({})).then(
+          () => true,
+          () => false,
+        ),
+      )
     return outcome
   }
   const a = await pattern(42)
@@ -403,7 +439,10 @@ t.test('counts, reset and unknown operations', async (t) => {
   await athena.send(new ListWorkGroupsCommand({}))
   t.same(fake.counts(), { 'glue:GetDatabases': 1, 'glue:GetTables': 1, 'athena:ListWorkGroups': 1 })
   t.equal(fake.count(), 3)
-  t.same(fake.calls.map((c) => c.action), ['glue:GetDatabases', 'glue:GetTables', 'athena:ListWorkGroups'])
+  t.same(
+    fake.calls.map((c) => c.action),
+    ['glue:GetDatabases', 'glue:GetTables', 'athena:ListWorkGroups'],
+  )
   t.equal(fake.calls[1]!.body.DatabaseName, 'sales')
   fake.addFault({ action: '*', kind: 'http500' })
   fake.reset()
@@ -416,7 +455,8 @@ t.test('counts, reset and unknown operations', async (t) => {
   t.match(await res.json(), { __type: 'UnknownOperationException' })
   t.equal(fake.count('glue:DoesNotExist'), 1)
   const stsRes = await fetch(fake.url, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=AKIDTEST/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=AKIDTEST/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' },
     body: 'Action=Nope&Version=2011-06-15',
   })
   t.equal(stsRes.status, 400)

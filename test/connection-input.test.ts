@@ -2,15 +2,7 @@
 import t from 'tap'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { ServiceError } from '../src/errors.js'
-import {
-  ConnectionInput,
-  ConnectionInputError,
-  extractConnection,
-  Source,
-  toWorkflowSource,
-  type ConnectionInputT,
-  type SourceT,
-} from '../schemas/requests.js'
+import { ConnectionInput, ConnectionInputError, extractConnection, Source, toWorkflowSource, type ConnectionInputT, type SourceT } from '../schemas/requests.js'
 import { buildApp } from '../src/app.js'
 import { closestName, schemaErrorFormatter } from '../src/validation-errors.js'
 
@@ -84,7 +76,11 @@ t.test('a misspelt property gets the closest known one, through the real app (ev
   const real = await buildApp({ logStream: false, config: { rateLimitMax: 0, maxEventLoopDelayMs: 0 } })
   t.teardown(() => real.close())
   const cases: Array<[string, unknown, string]> = [
-    ['/v1/test-connection', { ...GOOD, awsConfig: { ...GOOD.awsConfig, awsSecretAccesKey: 'x' } }, "body/awsConfig/awsSecretAccesKey is not a known property of body/awsConfig: did you mean 'awsSecretAccessKey'?"],
+    [
+      '/v1/test-connection',
+      { ...GOOD, awsConfig: { ...GOOD.awsConfig, awsSecretAccesKey: 'x' } },
+      "body/awsConfig/awsSecretAccesKey is not a known property of body/awsConfig: did you mean 'awsSecretAccessKey'?",
+    ],
     ['/v1/databases', { servicename: 'svc', serviceConnection: { config: GOOD } }, "body/servicename is not a known property of body: did you mean 'serviceName'?"],
     [
       '/v1/databases',

@@ -21,7 +21,10 @@ t.test('the server process logs only JSON lines, process warnings included', asy
   t.equal(res.status, 200)
   server.kill('SIGTERM')
   t.equal(await exited, 0)
-  const lines = server.output().split('\n').filter((l) => l.trim() !== '')
+  const lines = server
+    .output()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
   t.ok(lines.length >= 3, `${lines.length} lines`)
   const notJson = lines.filter((l) => {
     try {

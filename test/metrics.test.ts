@@ -18,7 +18,12 @@ async function scrape(h: H, headers: Record<string, string> = {}): Promise<Sampl
   return parseExposition(res.body)
 }
 
-const logLines = (h: H) => h.logs().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>)
+const logLines = (h: H) =>
+  h
+    .logs()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>)
 
 t.test('an ingest with a sink, a throttled and a denied listing: HTTP, records, AWS calls, sink writes, runs in progress, log lines', async (t) => {
   const h = await startHarness(t, { config: { openMetadataSink: SINK } })
@@ -46,7 +51,10 @@ t.test('an ingest with a sink, a throttled and a denied listing: HTTP, records, 
   t.ok(tables.length > 0, 'the stream has tables')
   for (const r of tables.slice(0, 3)) assertOm(t, 'api/data/createTable.json', r.entity)
   const status = records.at(-1)!
-  t.ok(status.entity.failures.some((f: any) => /lakehouse/.test(f.name)), 'the denied schema is a failure of the status line')
+  t.ok(
+    status.entity.failures.some((f: any) => /lakehouse/.test(f.name)),
+    'the denied schema is a failure of the status line',
+  )
 
   const m = await scrape(h)
   t.equal(valueOf(m, `${P}http_requests_total`, { method: 'POST', route: '/v1/ingest', status_code: '200' }), 1, 'the ingest, by its route pattern and status')
@@ -59,9 +67,12 @@ t.test('an ingest with a sink, a throttled and a denied listing: HTTP, records, 
   t.equal(valueOf(m, `${P}aws_calls_total`, { operation: 'glue:GetDatabases', outcome: 'success' }), 1)
   const writtenTables = tables.filter((r: any) => r.sink?.status === 'written').length
   t.ok(writtenTables > 0, 'the sink wrote tables')
-  t.equal(valueOf(m, `${P}sink_writes_total`, { run: 'ingest', kind: 'table', outcome: 'written' }), writtenTables, 'sink writes by outcome = the stream\'s sink outcomes')
+  t.equal(valueOf(m, `${P}sink_writes_total`, { run: 'ingest', kind: 'table', outcome: 'written' }), writtenTables, "sink writes by outcome = the stream's sink outcomes")
   t.equal(valueOf(m, `${P}runs_in_progress`, { kind: 'ingest' }), 0, 'back at 0 once the stream ended')
-  t.ok(m.some((s) => s.name === 'process_cpu_user_seconds_total'), 'the default process metrics are there')
+  t.ok(
+    m.some((s) => s.name === 'process_cpu_user_seconds_total'),
+    'the default process metrics are there',
+  )
   t.notMatch(JSON.stringify(m), TEST_SECRETS.secretAccessKey)
 
   const lines = logLines(h)
@@ -100,7 +111,10 @@ t.test('shed and rate-limited requests are counted; /metrics itself is never rat
   const after = await scrape(h)
   t.equal(valueOf(after, `${P}http_requests_total`, { route: 'unmatched', status_code: '429' }), 1, 'an unmatched request is labelled unmatched')
   t.equal(valueOf(after, `${P}requests_rejected_total`, { reason: 'rate_limited', route: 'unmatched' }), 1)
-  t.notOk(after.some((s) => Object.values(s.labels).some((v) => v.includes('12345'))), 'no raw URL in any label')
+  t.notOk(
+    after.some((s) => Object.values(s.labels).some((v) => v.includes('12345'))),
+    'no raw URL in any label',
+  )
 })
 
 t.test('failed-login lockouts are counted as rejected requests, by route', async (t) => {

@@ -80,9 +80,7 @@ const VALID: Record<string, Case> = {
         lineageDetails: {
           source: 'ViewLineage',
           sqlQuery: 'CREATE VIEW orders_v AS SELECT id FROM orders',
-          columnsLineage: [
-            { fromColumns: ['athena_prod.awsdatacatalog.sales.orders.id'], toColumn: 'athena_prod.awsdatacatalog.sales.orders_v.id' },
-          ],
+          columnsLineage: [{ fromColumns: ['athena_prod.awsdatacatalog.sales.orders.id'], toColumn: 'athena_prod.awsdatacatalog.sales.orders_v.id' }],
         },
       },
     },
@@ -226,7 +224,10 @@ t.test('one Ajv2020 instance handles refs into both definitions and $defs, and d
   const ajv = getOmAjv()
   const viaDefinitions = ajv.compile({ definitions: { n: { type: 'integer', minimum: 1 } }, $ref: '#/definitions/n' })
   const viaDefs = ajv.compile({ $defs: { n: { type: 'integer', minimum: 1 } }, $ref: '#/$defs/n' })
-  for (const [name, v] of [['definitions', viaDefinitions], ['$defs', viaDefs]] as const) {
+  for (const [name, v] of [
+    ['definitions', viaDefinitions],
+    ['$defs', viaDefs],
+  ] as const) {
     t.ok(v(3), `${name}: 3 valid`)
     t.notOk(v(0), `${name}: 0 invalid`)
     t.notOk(v('3'), `${name}: '3' invalid (no coercion)`)

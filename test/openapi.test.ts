@@ -33,9 +33,7 @@ interface Operation {
 type Doc = Record<string, any>
 
 function operations(doc: Doc): Operation[] {
-  return Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] })),
-  )
+  return Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] })))
 }
 
 function jsonExamples(op: Record<string, any>): Record<string, { value: Record<string, unknown> }> | undefined {
@@ -70,7 +68,10 @@ t.test('the document is valid OpenAPI 3.1 and Redocly lints it with 0 errors', a
 t.test('every operation has a unique operationId and the security the service enforces', async (t) => {
   const ops = operations(doc)
   const ids = ops.map((o) => o.op.operationId)
-  t.ok(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)), `camelCase operationIds: ${ids.join(',')}`)
+  t.ok(
+    ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)),
+    `camelCase operationIds: ${ids.join(',')}`,
+  )
   t.equal(new Set(ids).size, ids.length, 'unique')
   const bearer = [{ bearer: [] }]
   const basic = [{ basic: [] }]
@@ -106,12 +107,24 @@ t.test('every request body has named examples, from src/openapi-examples.ts, cov
   }
   const values = (id: string) => Object.values(requestExamples[id] ?? {}).map((e) => e.value)
   const conn = values('testConnection')
-  t.ok(conn.some((v) => 'awsConfig' in v && !('connection' in v) && !('serviceConnection' in v)), 'form (a): AthenaConnection')
-  t.ok(conn.some((v) => 'connection' in v && !('awsConfig' in v)), 'form (b): TestServiceConnectionRequest')
-  t.ok(conn.some((v) => 'serviceConnection' in v && !('awsConfig' in v)), 'form (c): serviceConnection')
+  t.ok(
+    conn.some((v) => 'awsConfig' in v && !('connection' in v) && !('serviceConnection' in v)),
+    'form (a): AthenaConnection',
+  )
+  t.ok(
+    conn.some((v) => 'connection' in v && !('awsConfig' in v)),
+    'form (b): TestServiceConnectionRequest',
+  )
+  t.ok(
+    conn.some((v) => 'serviceConnection' in v && !('awsConfig' in v)),
+    'form (c): serviceConnection',
+  )
   const filtered = (v: any) => v.sourceConfig?.config?.schemaFilterPattern?.includes?.length > 0
   t.ok(values('listDatabases').some(filtered) && values('ingest').some(filtered), 'a source with filters')
-  t.ok(values('ingest').some((v) => 'workflowConfig' in v && 'sink' in v), 'a sink')
+  t.ok(
+    values('ingest').some((v) => 'workflowConfig' in v && 'sink' in v),
+    'a sink',
+  )
   t.ok(values('runAutomation').length > 0, 'run_automation')
   t.same(
     { awsAccessKeyId: SANDBOX_AWS.awsAccessKeyId, awsSecretAccessKey: SANDBOX_AWS.awsSecretAccessKey, region: SANDBOX_AWS.awsRegion, staging: SANDBOX_AWS.s3StagingDir },
@@ -130,9 +143,18 @@ t.test('the checks fail on a document with the old defects', async (t) => {
   const { validation, errors } = await problems(JSON.stringify(broken))
   t.notOk(validation.valid)
   t.match(JSON.stringify(validation.errors), /"additionalProperty":"if"/, 'the OpenAPI 3.0 schema refuses if/then/else')
-  t.ok(errors.some((e) => e.startsWith('struct ') && /`(if|else)`/.test(e)), 'redocly: if/else not expected in 3.0')
-  t.ok(errors.some((e) => e.startsWith('no-empty-servers')), 'redocly: servers missing')
-  t.ok(errors.some((e) => e.startsWith('security-defined')), 'redocly: security missing')
+  t.ok(
+    errors.some((e) => e.startsWith('struct ') && /`(if|else)`/.test(e)),
+    'redocly: if/else not expected in 3.0',
+  )
+  t.ok(
+    errors.some((e) => e.startsWith('no-empty-servers')),
+    'redocly: servers missing',
+  )
+  t.ok(
+    errors.some((e) => e.startsWith('security-defined')),
+    'redocly: security missing',
+  )
 })
 
 /** An example body with the sandbox's and fake OpenMetadata's addresses in place of the documented ones. */
@@ -160,7 +182,10 @@ function rewrite(value: unknown, sandbox: SandboxAws, om: FakeOm, t: { equal(a: 
 
 /** The NDJSON records of a stream whose closing status line counts 0 errors. */
 function streamWithoutErrors(t: Test, text: string) {
-  const records: any[] = text.trim().split('\n').map((line) => JSON.parse(line))
+  const records: any[] = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
   const status = records.at(-1)
   t.equal(status.kind, 'status', 'the stream closes with its status line')
   t.equal(status.entity.errors, 0, JSON.stringify(status.entity.failures))
@@ -204,7 +229,11 @@ t.test("an importer's requests (first server, path, example body, security) run 
     const bodies = Object.entries(jsonExamples(op) ?? { none: undefined })
 
     if (schemes.length > 0) {
-      const res = await fetch(target, { method: method.toUpperCase(), headers: bodies[0]![1] ? { 'content-type': 'application/json' } : {}, ...(bodies[0]![1] ? { body: JSON.stringify(bodies[0]![1].value) } : {}) })
+      const res = await fetch(target, {
+        method: method.toUpperCase(),
+        headers: bodies[0]![1] ? { 'content-type': 'application/json' } : {},
+        ...(bodies[0]![1] ? { body: JSON.stringify(bodies[0]![1].value) } : {}),
+      })
       t.equal(res.status, 401, `${op.operationId} without credentials: 401, so its security is real`)
     }
 
@@ -224,7 +253,11 @@ t.test("an importer's requests (first server, path, example body, security) run 
     }
   }
   const wanted = ['getHealth none', 'automationHealth none', 'automationHealthAuth none', ...Object.entries(requestExamples).flatMap(([id, e]) => Object.keys(e).map((name) => `${id} ${name}`))]
-  t.same(wanted.filter((w) => !sent.has(w)), [], 'every example and every body-less operation was sent')
+  t.same(
+    wanted.filter((w) => !sent.has(w)),
+    [],
+    'every example and every body-less operation was sent',
+  )
 })
 
 async function checkAnswer(t: Test, operationId: string, name: string, body: Record<string, any> | undefined, text: string, om: FakeOm) {
@@ -244,24 +277,37 @@ async function checkAnswer(t: Test, operationId: string, name: string, body: Rec
     case 'listDatabases': {
       const answer = JSON.parse(text)
       assertOm(t, 'api/services/createDatabaseService.json', answer.databaseService)
-      t.same(answer.databaseSchemas.map((s: any) => s.name), ['sales'], 'the schema filter applied')
+      t.same(
+        answer.databaseSchemas.map((s: any) => s.name),
+        ['sales'],
+        'the schema filter applied',
+      )
       return
     }
     case 'ingest': {
       const { records, status } = streamWithoutErrors(t, text)
       const tables = records.filter((r) => r.kind === 'table').map((r) => r.entity)
       t.ok(tables.length > 0, 'tables were read')
-      t.ok(tables.every((e) => e.databaseSchema.endsWith('.sales') && e.name !== 'customer_profiles'), 'the filters applied')
+      t.ok(
+        tables.every((e) => e.databaseSchema.endsWith('.sales') && e.name !== 'customer_profiles'),
+        'the filters applied',
+      )
       if (name === 'sink') {
         t.equal(status.sinkStatus.errors, 0, JSON.stringify(status.sinkStatus.failures))
         assertOm(t, STEP_SUMMARY, status.sinkStatus)
-        t.ok(om.writes.some((w) => w.type === 'table'), 'the tables were written to OpenMetadata')
+        t.ok(
+          om.writes.some((w) => w.type === 'table'),
+          'the tables were written to OpenMetadata',
+        )
       }
       return
     }
     case 'queryLog': {
       const { records } = streamWithoutErrors(t, text)
-      t.ok(records.some((r) => r.kind === 'query'), 'queries were read')
+      t.ok(
+        records.some((r) => r.kind === 'query'),
+        'queries were read',
+      )
       return
     }
     case 'runAutomation': {

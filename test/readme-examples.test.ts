@@ -68,7 +68,13 @@ function run(script: string, cwd: string): Promise<{ stdout: string; stderr: str
 t.test('the README example parser finds examples and set-up blocks', async (t) => {
   const md = ['# x', '## 2. Try it', '```sh', 'export A=1', '```', '', '```sh', 'echo $A', '```', '```text', '1', '```', '## 3. Next', '```sh', 'no', '```'].join('\n')
   const found = examplesOf(md)
-  t.same(found.map((e) => [e.command.trim(), e.answer?.trim()]), [['export A=1', undefined], ['echo $A', '1']])
+  t.same(
+    found.map((e) => [e.command.trim(), e.answer?.trim()]),
+    [
+      ['export A=1', undefined],
+      ['echo $A', '1'],
+    ],
+  )
   t.ok(answerPattern('{"a": 1, "id": "…"}').test('{"a":1,"id":"x-y z"}'))
   t.notOk(answerPattern('{"a": 1}').test('{"a":2}'))
 })
@@ -107,4 +113,3 @@ t.test('every "Try it" example of the README gives its documented answer against
     t.match(shown.replace(/\s+/g, ''), answerPattern(example.answer), `README line ${example.line}: ${example.command.split('\n')[0]}`)
   }
 })
-

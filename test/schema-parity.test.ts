@@ -7,12 +7,7 @@ import { createRequire } from 'node:module'
 import type { Ajv as AjvT } from 'ajv'
 import type { FormatsPlugin } from 'ajv-formats'
 import { Value } from 'typebox/value'
-import {
-  AthenaConnection,
-  ATHENA_CONNECTION_EXTRA_PROPERTIES,
-  AwsCredentials,
-  FilterPattern,
-} from '../schemas/athena-connection.js'
+import { AthenaConnection, ATHENA_CONNECTION_EXTRA_PROPERTIES, AwsCredentials, FilterPattern } from '../schemas/athena-connection.js'
 import { ConnectionInput, DatabaseServiceMetadataPipeline, Source } from '../schemas/requests.js'
 import { TestConnectionResult } from '../schemas/responses.js'
 import { readSpecJson, validateOm } from './support/om-spec.js'
@@ -56,13 +51,7 @@ const KEYWORDS = ['type', 'enum', 'format', 'default', 'minimum', 'maximum', 'mi
  * Compares `ours` with upstream `theirs` recursively: the keywords above, `required` (as sets), `additionalProperties`
  * when either side has a boolean, property names, `items`, and titles/descriptions where upstream has them.
  */
-function compareSchemas(
-  t: Test,
-  ours: Schema,
-  theirsRaw: Schema,
-  where: string,
-  opts: { file: string; text?: boolean; skip?: string[] },
-): void {
+function compareSchemas(t: Test, ours: Schema, theirsRaw: Schema, where: string, opts: { file: string; text?: boolean; skip?: string[] }): void {
   const { schema: theirs, file } = deref(opts.file, theirsRaw)
   if ((opts.skip ?? []).includes(where)) return
   for (const k of KEYWORDS) {
@@ -123,11 +112,7 @@ t.test('AwsCredentials = security/credentials/awsCredentials.json, field for fie
 })
 
 t.test('AthenaConnection = ui-resolved athenaConnection.json ∪ {catalogId}, property by property', async (t) => {
-  t.same(
-    Object.keys(oursProps).sort(),
-    [...Object.keys(theirProps), ...ATHENA_CONNECTION_EXTRA_PROPERTIES].sort(),
-    'property names: upstream ∪ {catalogId}',
-  )
+  t.same(Object.keys(oursProps).sort(), [...Object.keys(theirProps), ...ATHENA_CONNECTION_EXTRA_PROPERTIES].sort(), 'property names: upstream ∪ {catalogId}')
   t.same([...(ours.required as string[])].sort(), [...(upstreamAthena.required as string[])].sort(), 'same required')
   t.same(ours.required, AthenaConnection.required)
   t.equal(ours.additionalProperties, false, 'ours is closed')
@@ -192,13 +177,7 @@ t.test('the booleans default to true, enums/defaults of type and scheme', async 
 })
 
 t.test('FilterPattern = type/filterPattern.json#/definitions/filterPattern', async (t) => {
-  compareSchemas(
-    t,
-    JSON.parse(JSON.stringify(FilterPattern)) as Schema,
-    { $ref: '../type/filterPattern.json#/definitions/filterPattern' },
-    'FilterPattern',
-    { file: METADATA_PIPELINE, text: false },
-  )
+  compareSchemas(t, JSON.parse(JSON.stringify(FilterPattern)) as Schema, { $ref: '../type/filterPattern.json#/definitions/filterPattern' }, 'FilterPattern', { file: METADATA_PIPELINE, text: false })
 })
 
 t.test('DatabaseServiceMetadataPipeline = metadataIngestion/databaseServiceMetadataPipeline.json, every property', async (t) => {
@@ -212,7 +191,11 @@ t.test('DatabaseServiceMetadataPipeline = metadataIngestion/databaseServiceMetad
   const owner = (mine.properties as Record<string, Schema>).ownerConfig!
   for (const level of ['database', 'databaseSchema', 'table']) {
     const branches = (owner.properties as Record<string, Schema>)[level]!.anyOf as Schema[]
-    t.same(branches.map((b) => b.type), ['string', 'object'], `ownerConfig.${level}: string or map`)
+    t.same(
+      branches.map((b) => b.type),
+      ['string', 'object'],
+      `ownerConfig.${level}: string or map`,
+    )
   }
 })
 
@@ -226,7 +209,7 @@ t.test('TestConnectionResult = the current upstream testConnectionResult (vendor
     text: false,
     skip: ['TestConnectionResult/lastUpdatedAt'],
   })
-  t.equal(((mine.properties as Record<string, Schema>).lastUpdatedAt!).type, 'integer', 'lastUpdatedAt integer (no utc-millisec format)')
+  t.equal((mine.properties as Record<string, Schema>).lastUpdatedAt!.type, 'integer', 'lastUpdatedAt integer (no utc-millisec format)')
 })
 
 // A realistic, complete connection: every property used once.
@@ -340,8 +323,5 @@ t.test('the spec validator is not a pass-everything', async (t) => {
     }).valid,
     'CreateDatabaseService with an AthenaConnection missing awsRegion',
   )
-  t.notOk(
-    validateOm('api/services/createDatabaseService.json', { name: 'svc', serviceType: 'Bogus' }).valid,
-    'CreateDatabaseService with serviceType Bogus',
-  )
+  t.notOk(validateOm('api/services/createDatabaseService.json', { name: 'svc', serviceType: 'Bogus' }).valid, 'CreateDatabaseService with serviceType Bogus')
 })

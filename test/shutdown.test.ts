@@ -10,7 +10,6 @@ import { generateCatalog } from './support/catalog.js'
 import { athenaConnection, startHarness } from './support/harness.js'
 import { parseNdjson, type StreamRecord } from './support/records.js'
 
-
 function source(aws: FakeAws) {
   return { serviceName: 'athena_prod', serviceConnection: { config: athenaConnection(aws) } }
 }
@@ -119,7 +118,9 @@ t.test('the server process: SIGTERM stops accepting, lets short requests finish,
   const slow = await slowListing()
   t.teardown(() => Promise.all([aws.close(), slow.close()]))
   const server = await startServerProcess(t, {
-    LOG_LEVEL: 'info', AUTH_TOKEN: '', SHUTDOWN_GRACE_MS: '3000',
+    LOG_LEVEL: 'info',
+    AUTH_TOKEN: '',
+    SHUTDOWN_GRACE_MS: '3000',
     // The loader compiles the AWS SDK's lazily loaded modules on first use, blocking the event loop
     // for a second or more: load shedding would answer 503 to the requests this test needs.
     MAX_EVENT_LOOP_DELAY_MS: '0',

@@ -38,7 +38,11 @@ t.test('right after start, /v1 requests are answered, not shed; /health says hea
   for (let i = 0; i < 10; i++) {
     answers.push(await rawRequest(port, { method: 'POST', target: '/v1/databases', json: {} }))
   }
-  t.same(answers.map((a) => a.status), Array(10).fill(400), `every request reaches validation, none is a 503: ${answers.find((a) => a.status !== 400)?.body ?? ''}`)
+  t.same(
+    answers.map((a) => a.status),
+    Array(10).fill(400),
+    `every request reaches validation, none is a 503: ${answers.find((a) => a.status !== 400)?.body ?? ''}`,
+  )
   t.match(JSON.parse(answers[0]!.body).message, /serviceName|serviceConnection/, 'the 400 names the missing field')
   t.notMatch(out, /"msg":"load shedding"/, 'nothing was shed')
   const health = await rawRequest(port, { method: 'GET', target: '/health' })

@@ -12,7 +12,9 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true'
 /** Blocks the event loop for `ms`, as the SQL grammar build does on first use. */
 function blockFor(ms: number): void {
   const end = Date.now() + ms
-  while (Date.now() < end) { /* start-up work */ }
+  while (Date.now() < end) {
+    /* start-up work */
+  }
 }
 
 const nextTimers = () => new Promise((resolve) => setTimeout(resolve, 5))
@@ -38,7 +40,11 @@ t.test('no /v1 request is shed for the event-loop delay of the start-up work', a
   await nextTimers()
   const answers = []
   for (let i = 0; i < 5; i++) answers.push(await app.inject({ method: 'POST', url: '/v1/databases', payload: {} }))
-  t.same(answers.map((a) => a.statusCode), [400, 400, 400, 400, 400], `every request reaches validation, none is a 503: ${answers.find((a) => a.statusCode === 503)?.body ?? ''}`)
+  t.same(
+    answers.map((a) => a.statusCode),
+    [400, 400, 400, 400, 400],
+    `every request reaches validation, none is a 503: ${answers.find((a) => a.statusCode === 503)?.body ?? ''}`,
+  )
   t.match(answers[0]!.json().message, /serviceName|serviceConnection/, 'the 400 names the missing field')
 })
 

@@ -1,11 +1,4 @@
-import {
-  type AthenaClient,
-  ListDatabasesCommand,
-  ListDataCatalogsCommand,
-  ListTableMetadataCommand,
-  type DataCatalogSummary,
-  type TableMetadata,
-} from '@aws-sdk/client-athena'
+import { type AthenaClient, ListDatabasesCommand, ListDataCatalogsCommand, ListTableMetadataCommand, type DataCatalogSummary, type TableMetadata } from '@aws-sdk/client-athena'
 import type { Database, Table } from '@aws-sdk/client-glue'
 import { boundedPages, type ListingScope } from '../aws/paging.js'
 
@@ -21,8 +14,7 @@ export async function listFederatedCatalogs(athena: AthenaClient, scope: Listing
   const pages = boundedPages(
     'athena:ListDataCatalogs',
     scope.paging,
-    (token) =>
-      athena.send(new ListDataCatalogsCommand({ MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), { abortSignal: scope.signal }),
+    (token) => athena.send(new ListDataCatalogsCommand({ MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), { abortSignal: scope.signal }),
     (out) => out.NextToken,
   )
   for await (const out of pages) for (const c of out.DataCatalogsSummary ?? []) if (c.Type && NON_GLUE.has(c.Type)) found.push(c)
@@ -34,11 +26,7 @@ export async function* iterateCatalogDatabasePages(athena: AthenaClient, catalog
   const pages = boundedPages(
     'athena:ListDatabases',
     scope.paging,
-    (token) =>
-      athena.send(
-        new ListDatabasesCommand({ CatalogName: catalog, MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
-        { abortSignal: scope.signal },
-      ),
+    (token) => athena.send(new ListDatabasesCommand({ CatalogName: catalog, MaxResults: ATHENA_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), { abortSignal: scope.signal }),
     (out) => out.NextToken,
   )
   for await (const out of pages) {
@@ -51,12 +39,7 @@ export async function* iterateCatalogDatabasePages(athena: AthenaClient, catalog
 }
 
 /** The tables of one database of an Athena data catalog, page by page, as Glue-shaped tables. */
-export async function* iterateCatalogTablePages(
-  athena: AthenaClient,
-  catalog: string,
-  database: string,
-  scope: ListingScope = {},
-): AsyncGenerator<Table[]> {
+export async function* iterateCatalogTablePages(athena: AthenaClient, catalog: string, database: string, scope: ListingScope = {}): AsyncGenerator<Table[]> {
   const pages = boundedPages(
     'athena:ListTableMetadata',
     scope.paging,

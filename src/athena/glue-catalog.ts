@@ -38,13 +38,23 @@ export async function getTablesPage(glue: GlueClient, scope: GlueScope, database
 
 /** Every Glue database of the catalog, page by page. */
 export async function* iterateDatabasePages(glue: GlueClient, scope: GlueScope): AsyncGenerator<Database[]> {
-  const pages = boundedPages('glue:GetDatabases', scope.paging, (token) => getDatabasesPage(glue, scope, token), (p) => p.nextToken)
+  const pages = boundedPages(
+    'glue:GetDatabases',
+    scope.paging,
+    (token) => getDatabasesPage(glue, scope, token),
+    (p) => p.nextToken,
+  )
   for await (const page of pages) yield page.databases
 }
 
 /** Every table of one database, page by page, in Glue's order. */
 export async function* iterateTablePages(glue: GlueClient, scope: GlueScope, database: string): AsyncGenerator<Table[]> {
-  const pages = boundedPages('glue:GetTables', scope.paging, (token) => getTablesPage(glue, scope, database, token), (p) => p.nextToken)
+  const pages = boundedPages(
+    'glue:GetTables',
+    scope.paging,
+    (token) => getTablesPage(glue, scope, database, token),
+    (p) => p.nextToken,
+  )
   for await (const page of pages) yield page.tables
 }
 

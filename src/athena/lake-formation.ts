@@ -168,7 +168,13 @@ class IndexBuilder {
     this.databases.set(key, overlay(this.databases.get(key), tagsOf(pairs)))
   }
 
-  addTable(db: string | undefined, name: string | undefined, onDb: LFTagPair[] | undefined, onTable: LFTagPair[] | undefined, onColumns: Array<{ Name?: string; LFTags?: LFTagPair[] }> | undefined): void {
+  addTable(
+    db: string | undefined,
+    name: string | undefined,
+    onDb: LFTagPair[] | undefined,
+    onTable: LFTagPair[] | undefined,
+    onColumns: Array<{ Name?: string; LFTags?: LFTagPair[] }> | undefined,
+  ): void {
     if (!db || !name) return
     if (onDb?.length) this.addDatabase(db, onDb)
     const key = `${lc(db)}${SEP}${lc(name)}`

@@ -1,10 +1,4 @@
-import {
-  type AthenaClient,
-  GetQueryExecutionCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type QueryExecutionState,
-} from '@aws-sdk/client-athena'
+import { type AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, StopQueryExecutionCommand, type QueryExecutionState } from '@aws-sdk/client-athena'
 
 export interface QueryRun {
   queryExecutionId: string
@@ -33,9 +27,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the AbortSignal convention: reject with the reason the caller aborted with
     if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the AbortSignal convention: reject with the reason the caller aborted with
-    const onAbort = () => { clearTimeout(timer); reject(signal!.reason) }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the AbortSignal convention: reject with the reason the caller aborted with
+      reject(signal!.reason)
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }

@@ -27,16 +27,14 @@ export const ATHENA_TEST_STEPS: readonly StepDefinition[] = [
   },
   {
     name: 'GetTables',
-    description:
-      "From a given schema, list the tables belonging to that schema. If no schema is specified, we'll list the tables of a random schema.",
+    description: "From a given schema, list the tables belonging to that schema. If no schema is specified, we'll list the tables of a random schema.",
     errorMessage: 'Failed to fetch tables, please validate if the user has enough privilege to fetch tables.',
     mandatory: true,
     shortCircuit: false,
   },
   {
     name: 'GetViews',
-    description:
-      "From a given schema, list the views belonging to that schema. If no schema is specified, we'll list the tables of a random schema.",
+    description: "From a given schema, list the views belonging to that schema. If no schema is specified, we'll list the tables of a random schema.",
     errorMessage: 'Failed to fetch views, please validate if the user has enough privilege to fetch views.',
     mandatory: false,
     shortCircuit: false,

@@ -27,7 +27,10 @@ const SCHEMAS_TO_PROBE = 5
 
 /** A failure that already carries the user-facing message and the AWS error for errorLog. */
 class StepFailure extends Error {
-  constructor(message: string, readonly errorLog: string) {
+  constructor(
+    message: string,
+    readonly errorLog: string,
+  ) {
     super(message)
   }
 }
@@ -65,13 +68,19 @@ export async function testConnection(conn: AthenaConnectionT, opts: TestConnecti
     GetTables: async (call) => {
       const tables = (await call('glue:GetTables', tablesOfTargetedSchemas)).filter((t) => !isView(t))
       return tables.length
-        ? `Tables are readable, e.g. ${tables.slice(0, 3).map((t) => `${t.DatabaseName}.${t.Name}`).join(', ')}.`
+        ? `Tables are readable, e.g. ${tables
+            .slice(0, 3)
+            .map((t) => `${t.DatabaseName}.${t.Name}`)
+            .join(', ')}.`
         : 'No tables found in the first schemas. Lake Formation hides tables the principal lacks DESCRIBE on, so an empty answer may also mean missing grants.'
     },
     GetViews: async (call) => {
       const views = (await call('glue:GetTables', tablesOfTargetedSchemas)).filter(isView)
       return views.length
-        ? `Views are readable, e.g. ${views.slice(0, 3).map((t) => `${t.DatabaseName}.${t.Name}`).join(', ')}.`
+        ? `Views are readable, e.g. ${views
+            .slice(0, 3)
+            .map((t) => `${t.DatabaseName}.${t.Name}`)
+            .join(', ')}.`
         : 'No views found in the first schemas (not required).'
     },
   }
@@ -95,10 +104,7 @@ export async function testConnection(conn: AthenaConnectionT, opts: TestConnecti
           if (err instanceof StepFailure) throw err
           if (opts.signal?.aborted) throw err
           const classified = classifyAwsError(err)
-          throw new StepFailure(
-            explainAwsFailure(classified, { ...ctxBase, operation }),
-            scrubSecrets(`${classified.code}: ${classified.message}`, secrets),
-          )
+          throw new StepFailure(explainAwsFailure(classified, { ...ctxBase, operation }), scrubSecrets(`${classified.code}: ${classified.message}`, secrets))
         }
       }
       const base = { name: step.name, mandatory: step.mandatory }

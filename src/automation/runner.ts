@@ -81,22 +81,23 @@ export async function runAutomationWorkflow(workflow: AutomationWorkflowT, deps:
       if (!(err instanceof OmUnreachableError)) throw err
       refusal = clean(err.message, client)
     }
-    throw new WorkflowNotWritable(
-      `OpenMetadata at ${client.host} did not store the result of workflow [${workflow.name}] (PATCH ${path}, ${refusal}). ${hint}`,
-      'OpenMetadataWorkflowNotWritable',
-    )
+    throw new WorkflowNotWritable(`OpenMetadata at ${client.host} did not store the result of workflow [${workflow.name}] (PATCH ${path}, ${refusal}). ${hint}`, 'OpenMetadataWorkflowNotWritable')
   }
 
   let lastPartial: TestConnectionResult = { lastUpdatedAt: Date.now(), status: 'Running', steps: [] }
   deps.log.info({ workflow: workflow.name, id: stored.id, serverVersion }, 'running automation workflow')
   try {
-    const result = await runTestConnection(connection, {
-      settings: deps.aws,
-      onStep: async (partial) => {
-        lastPartial = partial
-        await patch(partial, false)
+    const result = await runTestConnection(
+      connection,
+      {
+        settings: deps.aws,
+        onStep: async (partial) => {
+          lastPartial = partial
+          await patch(partial, false)
+        },
       },
-    }, 'body/request/connection/config')
+      'body/request/connection/config',
+    )
     await patch(result, true)
     deps.log.info({ workflow: workflow.name, result: result.status, steps: result.steps.length }, 'automation workflow done')
   } catch (err) {

@@ -75,7 +75,12 @@ export function createAwsClients(aws: AwsCredentialsT, settings: AwsCallSettings
   const lakeFormation = new LakeFormationClient({ ...withCreds, ...forService('lakeformation') })
   const sts = aws.assumeRoleArn ? new STSClient({ ...withCreds, ...forService('sts') }) : baseSts
   if (settings.observe) {
-    const observed: Array<[string, MiddlewareHost]> = [['glue', glue], ['athena', athena], ['lakeformation', lakeFormation], ['sts', baseSts]]
+    const observed: Array<[string, MiddlewareHost]> = [
+      ['glue', glue],
+      ['athena', athena],
+      ['lakeformation', lakeFormation],
+      ['sts', baseSts],
+    ]
     if (sts !== baseSts) observed.push(['sts', sts])
     for (const [service, client] of observed) observeCalls(client, service, settings.observe)
   }

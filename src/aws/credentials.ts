@@ -40,10 +40,7 @@ const EXPIRY_MARGIN_MS = 5 * 60_000
  * client (so endPointURL and region apply, as OpenMetadata does). Memoised until shortly before
  * expiry; concurrent callers share one AssumeRole call.
  */
-export function assumeRoleProvider(
-  sts: STSClient,
-  params: { roleArn: string; sessionName: string; sourceIdentity?: string },
-): AwsCredentialIdentityProvider {
+export function assumeRoleProvider(sts: STSClient, params: { roleArn: string; sessionName: string; sourceIdentity?: string }): AwsCredentialIdentityProvider {
   let cached: AwsCredentialIdentity | undefined
   let pending: Promise<AwsCredentialIdentity> | undefined
   const fetch = async (): Promise<AwsCredentialIdentity> => {
@@ -64,8 +61,15 @@ export function assumeRoleProvider(
     const fresh = cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > EXPIRY_MARGIN_MS)
     if (fresh) return cached!
     pending ??= fetch().then(
-      (creds) => { cached = creds; pending = undefined; return creds },
-      (err) => { pending = undefined; throw err },
+      (creds) => {
+        cached = creds
+        pending = undefined
+        return creds
+      },
+      (err) => {
+        pending = undefined
+        throw err
+      },
     )
     return pending
   }

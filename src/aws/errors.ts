@@ -33,14 +33,7 @@ export interface ClassifiedAwsError {
 
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationErrorException'])
 const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired'])
-const INVALID_CREDS = new Set([
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'IncompleteSignature',
-  'InvalidAccessKeyId',
-])
+const INVALID_CREDS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'IncompleteSignature', 'InvalidAccessKeyId'])
 const MISSING_CREDS = new Set(['CredentialsProviderError', 'AssumeRoleNoCredentials'])
 const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown'])
 const NOT_FOUND = new Set(['EntityNotFoundException', 'ResourceNotFoundException', 'MetadataException', 'NoSuchEntity'])

@@ -49,8 +49,7 @@ export async function collectIngestDocument(records: AsyncIterable<IngestRecord>
       // elapsedMs, totals and (with a sink) sinkStatus sit beside the StepSummary, as on the stream's line.
       const { kind: _kind, entity, ...beside } = r
       Object.assign(doc, beside, { status: entity })
-    }
-    else lists[LIST_OF_KIND[r.kind]]!.push(r.entity)
+    } else lists[LIST_OF_KIND[r.kind]]!.push(r.entity)
   }
   return doc as unknown as IngestDocument
 }

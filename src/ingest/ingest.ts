@@ -107,7 +107,10 @@ export async function* ingest(plan: IngestPlan, opts: IngestOptions): AsyncGener
     // LF-tags are read in a few batched searches, alongside the database listing.
     const lfTags =
       plan.includeTags && opts.withTables && !glueFiltered
-        ? loadLfTags(clients.lakeFormation, scope).then((value) => ({ value }), (error: unknown) => ({ error }))
+        ? loadLfTags(clients.lakeFormation, scope).then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          )
         : undefined
     // The first AWS call, before any output: its failure is the caller's HTTP error.
     const glueSchemas = glueFiltered ? (tracker.filter(), undefined) : await collectPages(glue.listSchemas())
@@ -366,11 +369,17 @@ function progressReporter(opts: IngestOptions, started: number, totals: IngestTo
   const timer = opts.onProgress ? setInterval(report, opts.progressEveryMs ?? 10_000) : undefined
   timer?.unref()
   return {
-    addSchemas: (n: number) => { schemasTotal += n },
-    schemaDone: () => { schemasDone++ },
+    addSchemas: (n: number) => {
+      schemasTotal += n
+    },
+    schemaDone: () => {
+      schemasDone++
+    },
     stop: () => {
-      if (timer) { clearInterval(timer); report() }
+      if (timer) {
+        clearInterval(timer)
+        report()
+      }
     },
   }
 }
-

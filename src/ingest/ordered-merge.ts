@@ -18,10 +18,7 @@ export interface OrderedMergeOptions {
  * A producer that throws ends the merge with its error when its turn comes: producers that must not
  * end the whole run catch their own errors and yield them as items.
  */
-export async function* orderedMerge<T>(
-  producers: ReadonlyArray<() => AsyncIterable<T>>,
-  opts: OrderedMergeOptions,
-): AsyncGenerator<T> {
+export async function* orderedMerge<T>(producers: ReadonlyArray<() => AsyncIterable<T>>, opts: OrderedMergeOptions): AsyncGenerator<T> {
   const lookahead = Math.max(opts.lookahead ?? opts.concurrency * 4, opts.concurrency)
   const channels: Array<Channel<T> | undefined> = []
   let running = 0

@@ -29,9 +29,7 @@ export class PatternProblem extends Error {}
 export const MAX_REPEAT = 1000
 
 const unsupported = (construct: string) =>
-  new PatternProblem(
-    `${construct} is not supported: filter patterns run on a linear-time engine (RE2 syntax), which cannot express it; rewrite the pattern without it`,
-  )
+  new PatternProblem(`${construct} is not supported: filter patterns run on a linear-time engine (RE2 syntax), which cannot express it; rewrite the pattern without it`)
 
 interface Scope {
   ascii: boolean

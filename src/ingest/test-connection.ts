@@ -7,11 +7,7 @@ import { compileFilter } from './filters.js'
  * which schemas GetTables/GetViews look into. An invalid pattern is a 400 (FilterPatternError) naming the field
  * where the request holds it: `connectionPath` is the connection's own path (`body`, `body/connection/config`, …).
  */
-export function runTestConnection(
-  connection: AthenaConnectionT,
-  opts: Omit<TestConnectionOptions, 'isSchemaFiltered'>,
-  connectionPath = 'body',
-): Promise<TestConnectionResult> {
+export function runTestConnection(connection: AthenaConnectionT, opts: Omit<TestConnectionOptions, 'isSchemaFiltered'>, connectionPath = 'body'): Promise<TestConnectionResult> {
   const isSchemaFiltered = compileFilter(connection.schemaFilterPattern, `${connectionPath}/schemaFilterPattern`)
   return testConnection(connection, { ...opts, isSchemaFiltered })
 }

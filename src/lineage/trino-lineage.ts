@@ -60,7 +60,7 @@ export function lineageOfStatements(tree: Node, sql: string, defaults: LineageDe
   const out: StatementLineage[] = []
   const visit = (n: Node) => {
     if (n instanceof g.SingleStatementContext) {
-      out.push(new StatementWalker(sql, defaults).statement((n).statement()))
+      out.push(new StatementWalker(sql, defaults).statement(n.statement()))
       return
     }
     for (const c of n.children ?? []) visit(c)
@@ -95,7 +95,10 @@ class StatementWalker {
     if (s instanceof g.CreateTableAsSelectContext) {
       const target = this.nameOf(s.tableNameCreate())
       const shape = this.rootQuery(s.rootQuery() as Node, new Map())
-      const names = s.columnListCreate()?.columnNameCreate().map((c) => identifierPart(c.getText()))
+      const names = s
+        .columnListCreate()
+        ?.columnNameCreate()
+        .map((c) => identifierPart(c.getText()))
       return result('createTableAsSelect', [target], columnLineage(target, shape, names))
     }
     if (s instanceof g.CreateViewContext || s instanceof g.CreateMaterializedViewContext) {
@@ -106,7 +109,10 @@ class StatementWalker {
     if (s instanceof g.InsertIntoContext) {
       const target = this.nameOf(s.tableRef())
       const shape = this.rootQuery(s.rootQuery(), new Map())
-      const names = s.columnList()?.columnRef().map((c) => lastPart(this.parts(c.qualifiedName() as Node)))
+      const names = s
+        .columnList()
+        ?.columnRef()
+        .map((c) => lastPart(this.parts(c.qualifiedName() as Node)))
       // Without a column list the values go to the table's columns by position, which SQL alone does not name.
       return result('insert', [target], names ? columnLineage(target, shape, names) : [])
     }
@@ -187,7 +193,10 @@ class StatementWalker {
         const name = identifierPart(nq.identifier().getText())
         if (recursive) inner.set(name, 'pending')
         let shape = this.query(nq.query(), inner, outer)
-        const aliases = nq.columnAliases()?.identifier().map((i) => identifierPart(i.getText()))
+        const aliases = nq
+          .columnAliases()
+          ?.identifier()
+          .map((i) => identifierPart(i.getText()))
         if (aliases) shape = renamed(shape, aliases)
         inner.set(name, shape)
       }
@@ -254,7 +263,10 @@ class StatementWalker {
       } else if (item.tableAllColumns()) {
         const parts = this.parts(item.tableAllColumns()!.primaryExpression())
         const r = findRelation(parts, rels)
-        const aliases = item.columnAliases()?.identifier().map((i) => identifierPart(i.getText()))
+        const aliases = item
+          .columnAliases()
+          ?.identifier()
+          .map((i) => identifierPart(i.getText()))
         const start = columns.length
         opaque = (r ? expandStar(r, columns) : true) || opaque
         if (aliases) aliases.forEach((a, i) => columns[start + i] && (columns[start + i]!.name = a))
@@ -293,14 +305,14 @@ class StatementWalker {
 
   private aliased(a: Node, pattern: Node, scope: Scope, rels: Relation[], outer: Relation[]): void {
     const ctx = a as InstanceType<typeof g.AliasedRelationContext>
-    const p = (pattern as InstanceType<typeof g.PatternRecognitionContext>)
+    const p = pattern as InstanceType<typeof g.PatternRecognitionContext>
     const aliasNode = ctx.identifier() ?? p.identifier()
     const alias = aliasNode ? identifierPart(aliasNode.getText()) : undefined
     const columnAliases = (ctx.columnAliases() ?? p.columnAliases())?.identifier().map((i) => identifierPart(i.getText()))
     const primary = ctx.relationPrimary() as Node
     let rel: Relation
     if (primary instanceof g.TableNameContext) {
-      rel = this.tableReference(primary.tableOrViewName().tableRef() ?? primary.tableOrViewName().viewRef() as Node, scope)
+      rel = this.tableReference(primary.tableOrViewName().tableRef() ?? (primary.tableOrViewName().viewRef() as Node), scope)
       const period = primary.queryPeriod()
       if (period) this.anyQueries(period, [...rels, ...outer], scope)
     } else if (primary instanceof g.ParenthesizedRelationContext) {

@@ -212,11 +212,7 @@ export function mapGlueColumn(column: GlueColumn, ordinalPosition?: number, warn
  * 1, 2, … over the columns kept. Nested children carry no ordinalPosition (as upstream). Non-current Iceberg columns
  * are dropped first. Problems with single columns go to `warn`; they never cost the table.
  */
-export function mapGlueColumns(
-  columns: readonly GlueColumn[] = [],
-  partitionKeys: readonly GlueColumn[] = [],
-  warn: ColumnWarn = ignoreWarning,
-): OmColumn[] {
+export function mapGlueColumns(columns: readonly GlueColumn[] = [], partitionKeys: readonly GlueColumn[] = [], warn: ColumnWarn = ignoreWarning): OmColumn[] {
   const all = [...dropNonCurrentIcebergColumns(columns), ...dropNonCurrentIcebergColumns(partitionKeys)]
   const mapped: OmColumn[] = []
   for (const c of all) {

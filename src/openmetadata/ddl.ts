@@ -20,9 +20,7 @@ function literal(value: string): string {
 }
 
 function columnLines(columns: readonly Column[]): string {
-  return columns
-    .map((c) => `  ${identifier(c.Name ?? '')} ${c.Type?.trim() || 'string'}${c.Comment ? ` COMMENT ${literal(c.Comment)}` : ''}`)
-    .join(',\n')
+  return columns.map((c) => `  ${identifier(c.Name ?? '')} ${c.Type?.trim() || 'string'}${c.Comment ? ` COMMENT ${literal(c.Comment)}` : ''}`).join(',\n')
 }
 
 function propertyLines(properties: Record<string, string>): string {

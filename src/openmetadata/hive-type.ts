@@ -282,11 +282,7 @@ class Parser {
         this.pos++
         return items
       }
-      this.fail(
-        ch === undefined
-          ? `Expected ',' or '${close}' in ${what} opened at position ${start} but found end of input`
-          : `Expected ',' or '${close}' in ${what} but found '${ch}'`,
-      )
+      this.fail(ch === undefined ? `Expected ',' or '${close}' in ${what} opened at position ${start} but found end of input` : `Expected ',' or '${close}' in ${what} but found '${ch}'`)
     }
   }
 

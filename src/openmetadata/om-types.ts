@@ -8,36 +8,105 @@
 
 /** entity/data/table.json#/definitions/dataType */
 export const OM_DATA_TYPES = [
-  'NUMBER', 'TINYINT', 'SMALLINT', 'INT', 'BIGINT', 'BYTEINT', 'BYTES', 'FLOAT', 'DOUBLE', 'DECIMAL', 'NUMERIC',
-  'TIMESTAMP', 'TIMESTAMPZ', 'TIME', 'DATE', 'DATETIME', 'INTERVAL', 'STRING', 'MEDIUMTEXT', 'TEXT', 'CHAR', 'LONG',
-  'VARCHAR', 'BOOLEAN', 'BINARY', 'VARBINARY', 'ARRAY', 'BLOB', 'LONGBLOB', 'MEDIUMBLOB', 'MAP', 'STRUCT', 'UNION',
-  'SET', 'GEOGRAPHY', 'ENUM', 'JSON', 'UUID', 'VARIANT', 'GEOMETRY', 'BYTEA', 'AGGREGATEFUNCTION', 'ERROR', 'FIXED',
-  'RECORD', 'NULL', 'SUPER', 'HLLSKETCH', 'PG_LSN', 'PG_SNAPSHOT', 'TSQUERY', 'TXID_SNAPSHOT', 'XML', 'MACADDR',
-  'TSVECTOR', 'UNKNOWN', 'CIDR', 'INET', 'CLOB', 'ROWID', 'LOWCARDINALITY', 'YEAR', 'POINT', 'POLYGON', 'TUPLE',
-  'SPATIAL', 'TABLE', 'NTEXT', 'IMAGE', 'IPV4', 'IPV6', 'DATETIMERANGE', 'HLL', 'LARGEINT', 'QUANTILE_STATE',
-  'AGG_STATE', 'BITMAP', 'UINT', 'BIT', 'MONEY', 'MEASURE HIDDEN', 'MEASURE VISIBLE', 'MEASURE', 'KPI', 'HEIRARCHY',
+  'NUMBER',
+  'TINYINT',
+  'SMALLINT',
+  'INT',
+  'BIGINT',
+  'BYTEINT',
+  'BYTES',
+  'FLOAT',
+  'DOUBLE',
+  'DECIMAL',
+  'NUMERIC',
+  'TIMESTAMP',
+  'TIMESTAMPZ',
+  'TIME',
+  'DATE',
+  'DATETIME',
+  'INTERVAL',
+  'STRING',
+  'MEDIUMTEXT',
+  'TEXT',
+  'CHAR',
+  'LONG',
+  'VARCHAR',
+  'BOOLEAN',
+  'BINARY',
+  'VARBINARY',
+  'ARRAY',
+  'BLOB',
+  'LONGBLOB',
+  'MEDIUMBLOB',
+  'MAP',
+  'STRUCT',
+  'UNION',
+  'SET',
+  'GEOGRAPHY',
+  'ENUM',
+  'JSON',
+  'UUID',
+  'VARIANT',
+  'GEOMETRY',
+  'BYTEA',
+  'AGGREGATEFUNCTION',
+  'ERROR',
+  'FIXED',
+  'RECORD',
+  'NULL',
+  'SUPER',
+  'HLLSKETCH',
+  'PG_LSN',
+  'PG_SNAPSHOT',
+  'TSQUERY',
+  'TXID_SNAPSHOT',
+  'XML',
+  'MACADDR',
+  'TSVECTOR',
+  'UNKNOWN',
+  'CIDR',
+  'INET',
+  'CLOB',
+  'ROWID',
+  'LOWCARDINALITY',
+  'YEAR',
+  'POINT',
+  'POLYGON',
+  'TUPLE',
+  'SPATIAL',
+  'TABLE',
+  'NTEXT',
+  'IMAGE',
+  'IPV4',
+  'IPV6',
+  'DATETIMERANGE',
+  'HLL',
+  'LARGEINT',
+  'QUANTILE_STATE',
+  'AGG_STATE',
+  'BITMAP',
+  'UINT',
+  'BIT',
+  'MONEY',
+  'MEASURE HIDDEN',
+  'MEASURE VISIBLE',
+  'MEASURE',
+  'KPI',
+  'HEIRARCHY',
   'HIERARCHYID',
 ] as const
 export type OmDataType = (typeof OM_DATA_TYPES)[number]
 
 /** entity/data/table.json#/definitions/tableType */
-export const OM_TABLE_TYPES = [
-  'Regular', 'External', 'Dynamic', 'View', 'SecureView', 'MaterializedView', 'Iceberg', 'Local', 'Partitioned',
-  'Foreign', 'Transient', 'Stream', 'Stage',
-] as const
+export const OM_TABLE_TYPES = ['Regular', 'External', 'Dynamic', 'View', 'SecureView', 'MaterializedView', 'Iceberg', 'Local', 'Partitioned', 'Foreign', 'Transient', 'Stream', 'Stage'] as const
 export type OmTableType = (typeof OM_TABLE_TYPES)[number]
 
 /** entity/data/table.json#/definitions/fileFormat (note: no ORC, no Ion, no XML) */
-export const OM_FILE_FORMATS = [
-  'csv', 'csv.gz', 'tsv', 'avro', 'parquet', 'pq', 'pqt', 'parq', 'parquet.snappy', 'json', 'json.gz', 'json.zip',
-  'jsonl', 'jsonl.gz', 'jsonl.zip', 'MF4',
-] as const
+export const OM_FILE_FORMATS = ['csv', 'csv.gz', 'tsv', 'avro', 'parquet', 'pq', 'pqt', 'parq', 'parquet.snappy', 'json', 'json.gz', 'json.zip', 'jsonl', 'jsonl.gz', 'jsonl.zip', 'MF4'] as const
 export type OmFileFormat = (typeof OM_FILE_FORMATS)[number]
 
 /** entity/data/table.json#/definitions/partitionIntervalTypes */
-export const OM_PARTITION_INTERVAL_TYPES = [
-  'TIME-UNIT', 'INTEGER-RANGE', 'INGESTION-TIME', 'COLUMN-VALUE', 'INJECTED', 'ENUM', 'OTHER',
-] as const
+export const OM_PARTITION_INTERVAL_TYPES = ['TIME-UNIT', 'INTEGER-RANGE', 'INGESTION-TIME', 'COLUMN-VALUE', 'INJECTED', 'ENUM', 'OTHER'] as const
 export type OmPartitionIntervalType = (typeof OM_PARTITION_INTERVAL_TYPES)[number]
 
 /** type/tagLabel.json (required: tagFQN, source, labelType, state; closed) */

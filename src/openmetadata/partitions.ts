@@ -87,17 +87,12 @@ function dateInterval(params: Map<string, string>, col: string): string | undefi
 }
 
 /** The partition details of one key. */
-export function partitionColumnDetails(
-  key: Pick<Column, 'Name' | 'Type'>,
-  parameters: Record<string, string> | undefined,
-): OmPartitionColumnDetails {
+export function partitionColumnDetails(key: Pick<Column, 'Name' | 'Type'>, parameters: Record<string, string> | undefined): OmPartitionColumnDetails {
   // The partition names its column by the column's OpenMetadata name, reserved characters encoded (columns.ts).
   const columnName = encodeReservedName(key.Name ?? '')
   const params = lowerKeys(parameters)
   const col = (key.Name ?? '').toLowerCase()
-  const projectionType = params.get('projection.enabled')?.toLowerCase() === 'true'
-    ? params.get(`projection.${col}.type`)?.toLowerCase()
-    : undefined
+  const projectionType = params.get('projection.enabled')?.toLowerCase() === 'true' ? params.get(`projection.${col}.type`)?.toLowerCase() : undefined
   if (!projectionType) return { columnName, intervalType: intervalTypeOfKeyType(key.Type) }
   const intervalType = PROJECTION_TYPE_MAP[projectionType] ?? 'OTHER'
   const details: OmPartitionColumnDetails = { columnName, intervalType }
@@ -112,10 +107,7 @@ export function partitionColumnDetails(
 }
 
 /** The table's partitioning, or undefined when it has no partition keys (e.g. unpartitioned, or Iceberg). */
-export function buildTablePartition(
-  partitionKeys: readonly Pick<Column, 'Name' | 'Type'>[] | undefined,
-  parameters: Record<string, string> | undefined,
-): OmTablePartition | undefined {
+export function buildTablePartition(partitionKeys: readonly Pick<Column, 'Name' | 'Type'>[] | undefined, parameters: Record<string, string> | undefined): OmTablePartition | undefined {
   if (!partitionKeys || partitionKeys.length === 0) return undefined
   return { columns: partitionKeys.map((k) => partitionColumnDetails(k, parameters)) }
 }

@@ -16,14 +16,7 @@ import type { Database, Table } from '@aws-sdk/client-glue'
 import { mapGlueColumns } from './columns.js'
 import { invalidNameReason, MappingError } from './errors.js'
 import { buildFqn } from './fqn.js'
-import type {
-  CreateDatabaseRequest,
-  CreateDatabaseSchemaRequest,
-  CreateDatabaseServiceRequest,
-  CreateTableRequest,
-  OmFileFormat,
-  OmTableType,
-} from './om-types.js'
+import type { CreateDatabaseRequest, CreateDatabaseSchemaRequest, CreateDatabaseServiceRequest, CreateTableRequest, OmFileFormat, OmTableType } from './om-types.js'
 import { createTableDdl } from './ddl.js'
 import { buildTablePartition } from './partitions.js'
 import { encodeReservedName } from './reserved-names.js'
@@ -238,10 +231,7 @@ export function stripSecrets<T>(connection: T): T {
 }
 
 /** CreateDatabaseServiceRequest for an Athena service; the connection is stripped of secrets (again) on the way. */
-export function buildCreateDatabaseService<C extends object>(
-  serviceName: string,
-  connectionWithoutSecrets: C,
-): CreateDatabaseServiceRequest<C> {
+export function buildCreateDatabaseService<C extends object>(serviceName: string, connectionWithoutSecrets: C): CreateDatabaseServiceRequest<C> {
   const reason = invalidNameReason(serviceName)
   // Upstream encodes no service-level create request: a service name must be valid as written.
   if (reason) throw new MappingError('INVALID_NAME', `Cannot map service ${JSON.stringify(serviceName)}: ${reason}`)

@@ -115,14 +115,8 @@ export interface GlueViewLike {
  * {@link ViewDecodeError} for a corrupted Presto payload.
  */
 export function viewDefinitionOf(view: GlueViewLike): string | undefined {
-  const reps = [...(view.ViewDefinition?.Representations ?? [])].sort(
-    (a, b) => Number(b.Dialect?.toUpperCase() === 'ATHENA') - Number(a.Dialect?.toUpperCase() === 'ATHENA'),
-  )
-  const candidates = [
-    view.ViewOriginalText,
-    view.ViewExpandedText,
-    ...reps.flatMap((r) => [r.ViewOriginalText, r.ViewExpandedText]),
-  ]
+  const reps = [...(view.ViewDefinition?.Representations ?? [])].sort((a, b) => Number(b.Dialect?.toUpperCase() === 'ATHENA') - Number(a.Dialect?.toUpperCase() === 'ATHENA'))
+  const candidates = [view.ViewOriginalText, view.ViewExpandedText, ...reps.flatMap((r) => [r.ViewOriginalText, r.ViewExpandedText])]
   for (const candidate of candidates) {
     if (typeof candidate !== 'string' || candidate.trim() === '') continue
     const presto = decodePrestoView(candidate)

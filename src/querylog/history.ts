@@ -3,14 +3,7 @@
  * execution ids (ListQueryExecutions, newest first, pages of at most 50) and their details
  * (BatchGetQueryExecution, 50 ids a call), as upstream's Athena usage/lineage sources do.
  */
-import {
-  type AthenaClient,
-  BatchGetQueryExecutionCommand,
-  ListQueryExecutionsCommand,
-  ListWorkGroupsCommand,
-  type QueryExecution,
-  type UnprocessedQueryExecutionId,
-} from '@aws-sdk/client-athena'
+import { type AthenaClient, BatchGetQueryExecutionCommand, ListQueryExecutionsCommand, ListWorkGroupsCommand, type QueryExecution, type UnprocessedQueryExecutionId } from '@aws-sdk/client-athena'
 import { boundedPages, ListingStoppedError, type ListingScope, type PagingLimits } from '../aws/paging.js'
 import { ATHENA_QUERY_PAGE } from './plan.js'
 
@@ -45,7 +38,12 @@ async function* historyPages<P extends { NextToken?: string | undefined }>(
   fetch: (token: string | undefined) => Promise<P>,
 ): AsyncGenerator<P> {
   try {
-    yield* boundedPages(operation, paging, (token) => call(operation, workGroup, () => fetch(token)), (page) => page.NextToken)
+    yield* boundedPages(
+      operation,
+      paging,
+      (token) => call(operation, workGroup, () => fetch(token)),
+      (page) => page.NextToken,
+    )
   } catch (err) {
     throw err instanceof ListingStoppedError ? new HistoryCallError(operation, workGroup, err) : err
   }
@@ -71,18 +69,13 @@ export interface ExecutionPage {
  * decides after each page whether the next one is read (the caller stops once a page reaches past
  * its time window: the listing is newest first, so every later page is older still).
  */
-export async function* executionPages(
-  athena: AthenaClient,
-  workGroup: string,
-  opts: ListingScope & { limit: number; keepGoing: (page: ExecutionPage) => boolean },
-): AsyncGenerator<ExecutionPage> {
+export async function* executionPages(athena: AthenaClient, workGroup: string, opts: ListingScope & { limit: number; keepGoing: (page: ExecutionPage) => boolean }): AsyncGenerator<ExecutionPage> {
   let read = 0
   if (opts.limit <= 0) return
   const listings = historyPages('athena:ListQueryExecutions', workGroup, opts.paging, (token) =>
-    athena.send(
-      new ListQueryExecutionsCommand({ WorkGroup: workGroup, MaxResults: Math.min(ATHENA_QUERY_PAGE, opts.limit - read), ...(token ? { NextToken: token } : {}) }),
-      { abortSignal: opts.signal },
-    ),
+    athena.send(new ListQueryExecutionsCommand({ WorkGroup: workGroup, MaxResults: Math.min(ATHENA_QUERY_PAGE, opts.limit - read), ...(token ? { NextToken: token } : {}) }), {
+      abortSignal: opts.signal,
+    }),
   )
   for await (const listed of listings) {
     const max = Math.min(ATHENA_QUERY_PAGE, opts.limit - read)
@@ -91,9 +84,7 @@ export async function* executionPages(
     const page: ExecutionPage = { executions: [], unprocessed: [] }
     for (let i = 0; i < ids.length; i += ATHENA_QUERY_PAGE) {
       const batch = ids.slice(i, i + ATHENA_QUERY_PAGE)
-      const out = await call('athena:BatchGetQueryExecution', workGroup, () =>
-        athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: batch }), { abortSignal: opts.signal }),
-      )
+      const out = await call('athena:BatchGetQueryExecution', workGroup, () => athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: batch }), { abortSignal: opts.signal }))
       page.executions.push(...(out.QueryExecutions ?? []))
       page.unprocessed.push(...(out.UnprocessedQueryExecutionIds ?? []))
     }

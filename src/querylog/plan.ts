@@ -45,17 +45,14 @@ export function planQueryLog(source: QueryLogSourceT, now = new Date()): QueryLo
   const pipeline = pipelineOf(source)
   if (config.queryLogFilePath) {
     // Upstream reads a CSV from the ingestion host's disk; a service must not read its own files for a caller.
-    throw new BadInputError(
-      'body/sourceConfig/config/queryLogFilePath is not supported: this service reads the query history from Athena, never a file on its host',
-    )
+    throw new BadInputError('body/sourceConfig/config/queryLogFilePath is not supported: this service reads the query history from Athena, never a file on its host')
   }
   const queryLogDuration = config.queryLogDuration ?? 1
   if (queryLogDuration < 0) throw new BadInputError('body/sourceConfig/config/queryLogDuration must be >= 0')
   const resultLimit = config.resultLimit ?? 1000
   if (resultLimit < 1) throw new BadInputError('body/sourceConfig/config/resultLimit must be >= 1')
   const lineage: Partial<DatabaseServiceQueryLineagePipelineT> = pipeline === 'DatabaseLineage' ? (config as DatabaseServiceQueryLineagePipelineT) : {}
-  const pattern = (name: 'databaseFilterPattern' | 'schemaFilterPattern' | 'tableFilterPattern') =>
-    compileFilter(lineage[name], `body/sourceConfig/config/${name}`)
+  const pattern = (name: 'databaseFilterPattern' | 'schemaFilterPattern' | 'tableFilterPattern') => compileFilter(lineage[name], `body/sourceConfig/config/${name}`)
   return {
     serviceName: source.serviceName,
     connection,

@@ -47,11 +47,7 @@ export function awsConfigsIn(body: unknown): AwsConfigAt[] {
 }
 
 /** The first problem with the body's connection target(s) and names, as a 400, or undefined when there is none. */
-export async function checkConnectionTargets(
-  body: unknown,
-  policy: EndpointPolicy,
-  resolve: Resolver = systemResolver,
-): Promise<BadInputError | undefined> {
+export async function checkConnectionTargets(body: unknown, policy: EndpointPolicy, resolve: Resolver = systemResolver): Promise<BadInputError | undefined> {
   if (isObject(body) && typeof body.serviceName === 'string') {
     const reason = invalidNameReason(body.serviceName)
     if (reason) return new BadInputError(`serviceName (body/serviceName) cannot be an OpenMetadata service name: ${reason}`)
@@ -63,9 +59,7 @@ export async function checkConnectionTargets(
     }
     const region = awsConfig.awsRegion
     if (typeof region === 'string' && !REGION.test(region)) {
-      return new BadInputError(
-        `awsConfig.awsRegion (${where}/awsRegion) must be an AWS region name such as us-east-1 (letters, digits and dashes)`,
-      )
+      return new BadInputError(`awsConfig.awsRegion (${where}/awsRegion) must be an AWS region name such as us-east-1 (letters, digits and dashes)`)
     }
     const url = awsConfig.endPointURL
     if (typeof url !== 'string') continue

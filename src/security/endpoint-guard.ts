@@ -43,7 +43,7 @@ export type EndpointVerdict = { ok: true; host: string } | { ok: false; host?: s
  * {@link embeddedIpv4}). Each entry: base, prefix length, what it is.
  */
 const BLOCKED_V4: ReadonlyArray<readonly [string, number, string]> = [
-  ['169.254.0.0', 16, 'every cloud\'s instance metadata, ECS task credentials'],
+  ['169.254.0.0', 16, "every cloud's instance metadata, ECS task credentials"],
   ['100.100.100.200', 32, 'Alibaba Cloud instance metadata'],
   ['168.63.129.16', 32, 'Azure WireServer'],
   ['192.0.0.192', 32, 'Oracle Cloud instance metadata'],
@@ -65,16 +65,14 @@ function intToIpv4(n: number): string {
 }
 
 function ipv4Rule(n: number): string | undefined {
-  return V4_RULES.find((r) => ((n & r.mask) >>> 0) === r.base)?.what
+  return V4_RULES.find((r) => (n & r.mask) >>> 0 === r.base)?.what
 }
 
 /** The eight 16-bit groups of an IPv6 address (compressed or not, any case, dotted-quad tail, zone id), or undefined. */
 export function ipv6Groups(text: string): number[] | undefined {
   const bare = text.split('%')[0]!
   if (!isIPv6(bare)) return undefined
-  const hex = bare.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
-    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
-  )
+  const hex = bare.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) => `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`)
   const [left, right] = hex.split('::') as [string, string | undefined]
   const head = left ? left.split(':') : []
   const tail = right ? right.split(':') : []
@@ -173,7 +171,10 @@ function blockedHostReason(host: string): string | undefined {
  */
 export function parseAllowlist(raw: string, variable = 'ENDPOINT_ALLOWLIST'): HostPattern[] {
   const patterns: HostPattern[] = []
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const bad = (why: string) => new Error(`${variable}: "${entry}" is not a host pattern (${why}); use host names, IPs or *.domain`)
     if (entry.startsWith('*.')) {
       const suffix = normalizeHost(entry.slice(2))
@@ -229,9 +230,7 @@ export type Resolver = (host: string) => Promise<string[]>
 
 /** Every address a name resolves to, as the connection will (dns.lookup, the OS resolver). */
 export const systemResolver: Resolver = (host) =>
-  new Promise((resolve, reject) =>
-    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses.map((a) => a.address)))),
-  )
+  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses.map((a) => a.address)))))
 
 /**
  * The full check: {@link checkEndpointUrl}, then — for a host name — every address it resolves to.

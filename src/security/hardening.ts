@@ -76,10 +76,21 @@ export async function installHardening(app: AppInstance, config: ServiceConfig, 
     testConnection: new ConcurrencyGate(config.maxConcurrentTestConnections),
   }
   const gateHooks = {
-    ingest: gateHook(gates.ingest, retryAfter, (max) =>
-      `Too many ingests running: at most ${max} ingests and database listings run at once (MAX_CONCURRENT_INGESTS); retry after ${retryAfter} s`, 'TOO_MANY_INGESTS', onGateFull),
-    testConnection: gateHook(gates.testConnection, retryAfter, (max) =>
-      `Too many test connections running: at most ${max} test connections (POST /v1/test-connection and run_automation) run at once (MAX_CONCURRENT_TEST_CONNECTIONS); retry after ${retryAfter} s`, 'TOO_MANY_TEST_CONNECTIONS', onGateFull),
+    ingest: gateHook(
+      gates.ingest,
+      retryAfter,
+      (max) => `Too many ingests running: at most ${max} ingests and database listings run at once (MAX_CONCURRENT_INGESTS); retry after ${retryAfter} s`,
+      'TOO_MANY_INGESTS',
+      onGateFull,
+    ),
+    testConnection: gateHook(
+      gates.testConnection,
+      retryAfter,
+      (max) =>
+        `Too many test connections running: at most ${max} test connections (POST /v1/test-connection and run_automation) run at once (MAX_CONCURRENT_TEST_CONNECTIONS); retry after ${retryAfter} s`,
+      'TOO_MANY_TEST_CONNECTIONS',
+      onGateFull,
+    ),
   }
   // Every route gets its policy from the URL it is registered with; the hooks below read it back
   // from the matched route (request.routeOptions.config), so no spelling of a path changes it.
@@ -120,11 +131,7 @@ export async function installHardening(app: AppInstance, config: ServiceConfig, 
       allowList: (request) => !policyOf(request).rateLimited,
       errorResponseBuilder: (request, ctx) => {
         metrics.rejected('rate_limited', routeOf(request))
-        return httpError(
-          ctx.statusCode,
-          `Rate limit exceeded: at most ${ctx.max} requests per ${config.rateLimitWindowMs} ms per client on /v1/*; retry in ${ctx.after}`,
-          'RATE_LIMITED',
-        )
+        return httpError(ctx.statusCode, `Rate limit exceeded: at most ${ctx.max} requests per ${config.rateLimitWindowMs} ms per client on /v1/*; retry in ${ctx.after}`, 'RATE_LIMITED')
       },
     })
     if (config.rateLimitMax > 0) app.addHook('onRequest', app.rateLimit())
@@ -301,7 +308,8 @@ export function nestingExceeds(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 0x5c) i++ // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped character
       else if (c === 0x22) inString = false
     } else if (c === 0x22) inString = true
     else if (c === 0x7b || c === 0x5b) {

@@ -190,7 +190,10 @@ export class OmClient {
  */
 export function pathPart(value: string, what: string): string {
   if (!isWellFormed(value)) {
-    throw new UpstreamError(`${what} ${JSON.stringify(value).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)} is not well-formed Unicode (a lone surrogate) and cannot be named in an OpenMetadata URL`, 'IllFormedName')
+    throw new UpstreamError(
+      `${what} ${JSON.stringify(value).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)} is not well-formed Unicode (a lone surrogate) and cannot be named in an OpenMetadata URL`,
+      'IllFormedName',
+    )
   }
   return encodeURIComponent(value)
 }

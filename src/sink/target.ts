@@ -21,12 +21,10 @@ export function resolveTarget(body: SinkRequest): OmTarget | undefined {
   }
   const server = body.workflowConfig?.openMetadataServerConfig
   if (!server) {
-    throw new BadInputError("body/workflowConfig/openMetadataServerConfig is required with body/sink: it says which OpenMetadata server to write to")
+    throw new BadInputError('body/workflowConfig/openMetadataServerConfig is required with body/sink: it says which OpenMetadata server to write to')
   }
   if (server.authProvider !== undefined && server.authProvider !== 'openmetadata') {
-    throw new BadInputError(
-      `body/workflowConfig/openMetadataServerConfig/authProvider must be 'openmetadata' (a bot JWT in securityConfig.jwtToken), got '${server.authProvider}'`,
-    )
+    throw new BadInputError(`body/workflowConfig/openMetadataServerConfig/authProvider must be 'openmetadata' (a bot JWT in securityConfig.jwtToken), got '${server.authProvider}'`)
   }
   const jwtToken = server.securityConfig?.jwtToken
   if (typeof jwtToken !== 'string' || jwtToken.trim() === '') {
@@ -59,10 +57,10 @@ function parseHostPort(hostPort: string): string {
  * it starts: `GET /v1/system/version` (open: reachability, and that this is an OpenMetadata API at all),
  * then one authenticated call, `GET /v1/users/loggedInUser`, since the version endpoint does not look at
  * the token. Failures are ServiceErrors: 502 when the server refuses the JWT or cannot be used, 504 when
-  * it does not answer. Returns the server's version. Messages name the server by host only (hostPort's
-  * path is the caller's and may carry anything); `fields` name the request's hostPort and JWT (default: the
-  * ingest body's workflowConfig).
-  */
+ * it does not answer. Returns the server's version. Messages name the server by host only (hostPort's
+ * path is the caller's and may carry anything); `fields` name the request's hostPort and JWT (default: the
+ * ingest body's workflowConfig).
+ */
 export async function checkServer(client: OmClient, fields: { hostPort: string; jwtToken: string } = { hostPort: HOST_FIELD, jwtToken: JWT_FIELD }): Promise<string> {
   const { host } = client
   const clean = (s: string) => scrubSecrets(s, [client.target.jwtToken])
@@ -81,8 +79,7 @@ export async function checkServer(client: OmClient, fields: { hostPort: string; 
     const me = await client.request('GET', '/v1/users/loggedInUser')
     if (me.status === 401 || me.status === 403) {
       throw new UpstreamError(
-        `OpenMetadata at ${host} rejected ${fields.jwtToken} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` +
-          "Use the ingestion bot's current token (Settings → Bots → ingestion-bot).",
+        `OpenMetadata at ${host} rejected ${fields.jwtToken} (HTTP ${me.status}: ${clean(serverMessage(me))}). ` + "Use the ingestion bot's current token (Settings → Bots → ingestion-bot).",
         'OpenMetadataUnauthorized',
       )
     }

@@ -91,7 +91,11 @@ class UsageWriter implements SinkExtension {
   private async usage(u: TableUsageCount, ctx: SinkContext): Promise<SinkOutcome> {
     const label = `${u.databaseSchema ? `${u.databaseSchema}.` : ''}${u.table}`
     if (!u.databaseSchema) {
-      return ctx.fail(`usage of ${label} on ${u.date}`, null, `the SQL names table ${u.table} without its schema (and the query ran without a default one): it cannot be matched to an OpenMetadata table`)
+      return ctx.fail(
+        `usage of ${label} on ${u.date}`,
+        null,
+        `the SQL names table ${u.table} without its schema (and the query ran without a default one): it cannot be matched to an OpenMetadata table`,
+      )
     }
     let fqn: string
     try {
@@ -104,7 +108,7 @@ class UsageWriter implements SinkExtension {
     if (isOutcome(table)) {
       // No answer at all was already counted by send; an answer (404 above all) is this record's failure.
       if (table.httpStatus === null) return table
-      const why = table.httpStatus === 404 ? `table ${fqn} does not exist in OpenMetadata: ingest the catalog first (POST /v1/ingest with the same serviceName)` : table.error ?? 'not resolved'
+      const why = table.httpStatus === 404 ? `table ${fqn} does not exist in OpenMetadata: ingest the catalog first (POST /v1/ingest with the same serviceName)` : (table.error ?? 'not resolved')
       return ctx.fail(name, table.httpStatus, why)
     }
     const res = await ctx.limit(() => ctx.send(name, 'POST', `/v1/usage/table/${pathPart(table.id, 'the table id OpenMetadata returned')}`, { body: { date: u.date, count: u.count } }))

@@ -152,11 +152,7 @@ interface StoredTable {
   sourceHash?: string
 }
 
-export async function* writeToOpenMetadata<R extends AnyRecord>(
-  records: AsyncIterable<R>,
-  client: OmClient,
-  opts: WriterOptions,
-): AsyncGenerator<R & SinkFields> {
+export async function* writeToOpenMetadata<R extends AnyRecord>(records: AsyncIterable<R>, client: OmClient, opts: WriterOptions): AsyncGenerator<R & SinkFields> {
   const sink = new SinkState(client, opts)
   const window = opts.window ?? Math.max(8, opts.concurrency * 8)
   const queue: Array<{ record: R; outcome: Promise<SinkOutcome>; done: boolean }> = []
@@ -339,7 +335,8 @@ class SinkState {
       (page: Array<{ id?: string; fullyQualifiedName?: string; sourceHash?: string }>) => {
         for (const t of page) {
           // Only the schema's own tables: anything else the server lists is not this listing's to keep.
-          if (typeof t.fullyQualifiedName === 'string' && t.fullyQualifiedName.startsWith(`${schemaFqn}.`)) tables.set(t.fullyQualifiedName, { ...(t.id ? { id: t.id } : {}), ...(t.sourceHash ? { sourceHash: t.sourceHash } : {}) })
+          if (typeof t.fullyQualifiedName === 'string' && t.fullyQualifiedName.startsWith(`${schemaFqn}.`))
+            tables.set(t.fullyQualifiedName, { ...(t.id ? { id: t.id } : {}), ...(t.sourceHash ? { sourceHash: t.sourceHash } : {}) })
         }
       },
     )
@@ -470,7 +467,10 @@ class SinkState {
     const failed = result.failedRequest ?? []
     if (failed.length > 0) {
       const first = failed[0]!
-      return { ...this.fail(name, res.status, `${failed.length} stale entit${failed.length === 1 ? 'y' : 'ies'} could not be deleted, e.g. ${String(first.request)}: ${shown(first.message ?? 'no message')}`), deleted }
+      return {
+        ...this.fail(name, res.status, `${failed.length} stale entit${failed.length === 1 ? 'y' : 'ies'} could not be deleted, e.g. ${String(first.request)}: ${shown(first.message ?? 'no message')}`),
+        deleted,
+      }
     }
     return { status: 'written', httpStatus: res.status, deleted }
   }
@@ -569,7 +569,11 @@ export function isResponse(x: OmResponse | SinkOutcome): x is OmResponse {
 function tagFqnsOf(entity: Record<string, unknown>): string[] {
   const out: string[] = []
   const labels = (x: unknown) => ((x as { tags?: Array<{ tagFQN?: unknown }> })?.tags ?? []).forEach((l) => typeof l.tagFQN === 'string' && out.push(l.tagFQN))
-  const walk = (cols: unknown) => (Array.isArray(cols) ? cols : []).forEach((c) => { labels(c); walk((c as { children?: unknown }).children) })
+  const walk = (cols: unknown) =>
+    (Array.isArray(cols) ? cols : []).forEach((c) => {
+      labels(c)
+      walk((c as { children?: unknown }).children)
+    })
   labels(entity)
   walk(entity.columns)
   return out

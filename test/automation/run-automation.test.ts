@@ -51,19 +51,40 @@ t.test('run_automation with an Athena workflow PATCHes each finished step, then 
   t.equal(om.patches.length, 5, 'one PATCH per step (4), then the final one')
   t.ok(om.patches.every((p) => p.id === wf.id))
   for (const [i, p] of om.patches.entries()) {
-    t.same(p.body.map((op: any) => [op.op, op.path]), [['add', '/response'], ['add', '/status']], `PATCH ${i}: add /response, add /status`)
+    t.same(
+      p.body.map((op: any) => [op.op, op.path]),
+      [
+        ['add', '/response'],
+        ['add', '/status'],
+      ],
+      `PATCH ${i}: add /response, add /status`,
+    )
     const v = validateTestConnectionResult('legacy', p.body[0].value)
     t.ok(v.valid, `PATCH ${i}: /response is a TestConnectionResult this (1.9.4) server accepts ${v.errors}`)
   }
-  t.same(om.patches.map((p) => p.body[0].value.steps.length), [1, 2, 3, 4, 4], 'the result grows a step at a time')
-  t.same(om.patches.map((p) => p.body[0].value.status), ['Running', 'Running', 'Running', 'Running', 'Successful'])
-  t.same(om.patches.map((p) => p.body[1].value), ['Running', 'Running', 'Running', 'Running', 'Successful'], 'workflow status')
-  t.same(om.patches[4]!.body[0].value.steps.map((s: any) => [s.name, s.mandatory, s.passed]), [
-    ['CheckAccess', true, true],
-    ['GetSchemas', true, true],
-    ['GetTables', true, true],
-    ['GetViews', false, true],
-  ])
+  t.same(
+    om.patches.map((p) => p.body[0].value.steps.length),
+    [1, 2, 3, 4, 4],
+    'the result grows a step at a time',
+  )
+  t.same(
+    om.patches.map((p) => p.body[0].value.status),
+    ['Running', 'Running', 'Running', 'Running', 'Successful'],
+  )
+  t.same(
+    om.patches.map((p) => p.body[1].value),
+    ['Running', 'Running', 'Running', 'Running', 'Successful'],
+    'workflow status',
+  )
+  t.same(
+    om.patches[4]!.body[0].value.steps.map((s: any) => [s.name, s.mandatory, s.passed]),
+    [
+      ['CheckAccess', true, true],
+      ['GetSchemas', true, true],
+      ['GetTables', true, true],
+      ['GetViews', false, true],
+    ],
+  )
   const stored = om.workflows.get(wf.id)!
   t.equal(stored.status, 'Successful', 'the workflow entity ends Successful')
   t.equal(stored.response.status, 'Successful')
@@ -94,19 +115,33 @@ t.test('a failed CheckAccess: every step is PATCHed (the rest as skipped), and t
   const res = await run(h, wf)
   t.equal(res.statusCode, 200)
   t.equal(om.patches.length, 5, 'one PATCH per step (4), then the final one')
-  t.same(om.patches.map((p) => [p.body[0].value.status, p.body[1].value]), [
-    ['Running', 'Running'],
-    ['Running', 'Running'],
-    ['Running', 'Running'],
-    ['Running', 'Running'],
-    ['Failed', 'Failed'],
-  ])
+  t.same(
+    om.patches.map((p) => [p.body[0].value.status, p.body[1].value]),
+    [
+      ['Running', 'Running'],
+      ['Running', 'Running'],
+      ['Running', 'Running'],
+      ['Running', 'Running'],
+      ['Failed', 'Failed'],
+    ],
+  )
   const final = om.patches[4]!.body[0].value
-  t.same(final.steps.map((s: any) => [s.name, s.passed]), [['CheckAccess', false], ['GetSchemas', false], ['GetTables', false], ['GetViews', false]])
+  t.same(
+    final.steps.map((s: any) => [s.name, s.passed]),
+    [
+      ['CheckAccess', false],
+      ['GetSchemas', false],
+      ['GetTables', false],
+      ['GetViews', false],
+    ],
+  )
   t.match(final.steps[0].message, /workgroup "no_such_wg" does not exist/)
   for (const s of final.steps.slice(1)) t.match(s.message, /^Skipped: not run because CheckAccess failed/, `${s.name}: skipped, with the reason`)
   for (const p of om.patches) t.ok(validateTestConnectionResult('legacy', p.body[0].value).valid, 'each /response is one a 1.9.4 server accepts')
-  t.notOk(final.steps.some((s: any) => 'status' in s || 'skipReason' in s), 'no field the older server would refuse')
+  t.notOk(
+    final.steps.some((s: any) => 'status' in s || 'skipReason' in s),
+    'no field the older server would refuse',
+  )
   t.equal(om.workflows.get(wf.id)!.status, 'Failed', 'the workflow entity ends Failed, as upstream runner.py _workflow_status')
   t.equal(h.aws.count('glue:GetDatabases'), 0)
 })
@@ -123,12 +158,15 @@ t.test('a current server gets the current step fields: status, skipReason, durat
     t.ok(v.valid, `PATCH ${i}: a current TestConnectionResult ${v.errors}`)
   }
   const final = om.patches[4]!.body[0].value
-  t.same(final.steps.map((s: any) => [s.name, s.status, s.skipReason]), [
-    ['CheckAccess', 'Failed', undefined],
-    ['GetSchemas', 'Skipped', 'ConnectionNotEstablished'],
-    ['GetTables', 'Skipped', 'ConnectionNotEstablished'],
-    ['GetViews', 'Skipped', 'ConnectionNotEstablished'],
-  ])
+  t.same(
+    final.steps.map((s: any) => [s.name, s.status, s.skipReason]),
+    [
+      ['CheckAccess', 'Failed', undefined],
+      ['GetSchemas', 'Skipped', 'ConnectionNotEstablished'],
+      ['GetTables', 'Skipped', 'ConnectionNotEstablished'],
+      ['GetViews', 'Skipped', 'ConnectionNotEstablished'],
+    ],
+  )
   t.equal(final.steps[0].diagnosis.title, 'Failed to connect to athena, please validate the credentials')
   t.ok(Number.isInteger(final.steps[0].durationMs))
   t.notOk(validateTestConnectionResult('legacy', final).valid, 'an older server would have refused this very body')
@@ -177,7 +215,11 @@ t.test('run_automation answers an error, logged and secret-free, when the result
     t.ok(h.logs().includes(res.json().message.slice(0, 60).replace(/"/g, '\\"')), `${c.name}: logged`)
     t.notOk(res.body.includes(om.token) || h.logs().includes(om.token), `${c.name}: no JWT in the answer or the logs`)
   }
-  t.same(om.requests.filter((r) => r.method === 'PATCH').map((r) => r.status), [403], 'the refused PATCH was the only one tried: the run stopped there')
+  t.same(
+    om.requests.filter((r) => r.method === 'PATCH').map((r) => r.status),
+    [403],
+    'the refused PATCH was the only one tried: the run stopped there',
+  )
   t.equal(h.aws.count('glue:GetDatabases'), 0, 'no step ran after it')
 })
 
@@ -297,7 +339,11 @@ t.test("health and health-auth answer as the managed APIs do; OpenMetadata's cli
 
 t.test('without AUTOMATION_USERNAME / AUTOMATION_PASSWORD the API is off: 503 with a message', async (t) => {
   const { h, om } = await setup(t, { prefix: PREFIX, reportedVersion: '1.9.4' })
-  for (const [method, url] of [['GET', `${PREFIX}/health`], ['GET', `${PREFIX}/health-auth`], ['POST', `${PREFIX}/run_automation`]] as const) {
+  for (const [method, url] of [
+    ['GET', `${PREFIX}/health`],
+    ['GET', `${PREFIX}/health-auth`],
+    ['POST', `${PREFIX}/run_automation`],
+  ] as const) {
     const res = await h.app.inject({ method, url, headers: { authorization: basic() }, ...(method === 'POST' ? { payload: workflow(h, om) } : {}) })
     t.equal(res.statusCode, 503, url)
     t.match(res.json().message, /AUTOMATION_USERNAME and AUTOMATION_PASSWORD/)

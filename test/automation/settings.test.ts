@@ -18,7 +18,15 @@ t.test('AUTOMATION_*: defaults, prefix checks, credentials in pairs', async (t) 
 })
 
 t.test('OM_SINK_*: defaults and bounds', async (t) => {
-  t.same(loadOpenMetadataSinkSettings({}), { concurrency: 8, maxAttempts: 4, requestTimeoutMs: 30_000, retryBaseMs: 500, maxRetryDelayMs: 30_000, maxResponseBytes: 16 * 1024 * 1024, listTimeLimitMs: 120_000 })
+  t.same(loadOpenMetadataSinkSettings({}), {
+    concurrency: 8,
+    maxAttempts: 4,
+    requestTimeoutMs: 30_000,
+    retryBaseMs: 500,
+    maxRetryDelayMs: 30_000,
+    maxResponseBytes: 16 * 1024 * 1024,
+    listTimeLimitMs: 120_000,
+  })
   t.equal(loadOpenMetadataSinkSettings({ OM_MAX_RESPONSE_BYTES: '1048576' }).maxResponseBytes, 1_048_576)
   t.throws(() => loadOpenMetadataSinkSettings({ OM_MAX_RESPONSE_BYTES: '1000' }), /OM_MAX_RESPONSE_BYTES must be an integer from 65536 up, got "1000"/)
   t.equal(loadOpenMetadataSinkSettings({ OM_SINK_CONCURRENCY: '16' }).concurrency, 16)

@@ -19,16 +19,23 @@ t.test('static keys with a session token sign every call with that key', async (
   const result = await testConnection(h, athenaConnection(h.aws, {}, { awsSessionToken: TEST_SECRETS.sessionToken }))
   t.equal(result.status, 'Successful')
   t.same([...keysUsed(h, '')], ['AKIAIOSFODNN7EXAMPLE'])
-  t.ok(h.aws.calls.every((c) => c.region === 'us-east-1'), 'region from awsRegion on every call')
+  t.ok(
+    h.aws.calls.every((c) => c.region === 'us-east-1'),
+    'region from awsRegion on every call',
+  )
 })
 
 t.test('assumeRoleArn: STS AssumeRole with session name and source identity, then the temporary keys', async (t) => {
   const h = await startHarness(t)
-  const conn = athenaConnection(h.aws, {}, {
-    assumeRoleArn: 'arn:aws:iam::123456789012:role/OMReader',
-    assumeRoleSessionName: 'om-athena-test',
-    assumeRoleSourceIdentity: 'alice@example.com',
-  })
+  const conn = athenaConnection(
+    h.aws,
+    {},
+    {
+      assumeRoleArn: 'arn:aws:iam::123456789012:role/OMReader',
+      assumeRoleSessionName: 'om-athena-test',
+      assumeRoleSourceIdentity: 'alice@example.com',
+    },
+  )
   const result = await testConnection(h, conn)
   t.equal(result.status, 'Successful', JSON.stringify(result.steps))
   const assume = h.aws.calls.filter((c) => c.action === 'sts:AssumeRole')

@@ -15,7 +15,10 @@ t.test('AWS errors from the wire become plain, specific explanations', async (t)
   const cfg = { endpoint: aws.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } }
   const athena = new AthenaClient(cfg)
   const glue = new GlueClient(cfg)
-  t.teardown(() => { athena.destroy(); glue.destroy() })
+  t.teardown(() => {
+    athena.destroy()
+    glue.destroy()
+  })
 
   const failure = async (p: Promise<unknown>) => {
     try {

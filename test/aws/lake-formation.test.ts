@@ -1,9 +1,4 @@
-import {
-  GetResourceLFTagsCommand,
-  ListLFTagsCommand,
-  SearchDatabasesByLFTagsCommand,
-  SearchTablesByLFTagsCommand,
-} from '@aws-sdk/client-lakeformation'
+import { GetResourceLFTagsCommand, ListLFTagsCommand, SearchDatabasesByLFTagsCommand, SearchTablesByLFTagsCommand } from '@aws-sdk/client-lakeformation'
 import t from 'tap'
 import { loadLfTags, LakeFormationReadError, LF_VALUES_PER_CONDITION } from '../../src/athena/lake-formation.js'
 import { createAwsClients } from '../../src/aws/clients.js'
@@ -81,11 +76,19 @@ t.test('the sample catalog: every assignment, own and effective, from the batche
   t.same(index.effectiveTable('Legacy_Mixed_Case', 'Customer_Accounts'), [])
 
   t.same(index.assigned(), [
-    tag('classification', 'confidential'), tag('classification', 'pii'), tag('classification', 'public'),
-    tag('domain', 'analytics.core'), tag('domain', 'finance'), tag('domain', 'sales'),
-    tag('tier', 'gold'), tag('tier', 'silver'),
+    tag('classification', 'confidential'),
+    tag('classification', 'pii'),
+    tag('classification', 'public'),
+    tag('domain', 'analytics.core'),
+    tag('domain', 'finance'),
+    tag('domain', 'sales'),
+    tag('tier', 'gold'),
+    tag('tier', 'silver'),
   ])
-  t.same(index.definitions().map((d) => d.key), ['domain', 'classification', 'tier', 'retention'])
+  t.same(
+    index.definitions().map((d) => d.key),
+    ['domain', 'classification', 'tier', 'retention'],
+  )
 
   // ListLFTags + per key (one condition each): one database page and ⌈260 tables / 100⌉ table pages.
   const shape = sampleShape(aws)
@@ -102,8 +105,7 @@ t.test('the sample catalog: every assignment, own and effective, from the batche
 t.test('the batched index equals what one GetResourceLFTags per table would have said', async (t) => {
   const { aws, lf } = await setup(t)
   const { index } = await loadLfTags(lf, {})
-  const pairs = (list?: Array<{ TagKey?: string; TagValues?: string[] }>) =>
-    (list ?? []).map((p) => tag(p.TagKey!, p.TagValues![0]!)).sort((a, b) => (a.key < b.key ? -1 : 1))
+  const pairs = (list?: Array<{ TagKey?: string; TagValues?: string[] }>) => (list ?? []).map((p) => tag(p.TagKey!, p.TagValues![0]!)).sort((a, b) => (a.key < b.key ? -1 : 1))
   for (const db of aws.catalog.glue[ACCOUNT]!.filter((d) => d.Name !== 'clickstream')) {
     const dbOut = await lf.send(new GetResourceLFTagsCommand({ Resource: { Database: { Name: db.Name } } }))
     t.same(pairs(dbOut.LFTagOnDatabase), index.database(db.Name), `database ${db.Name}`)
@@ -162,7 +164,10 @@ t.test('catalogId goes on every call', async (t) => {
   t.same(index.table('sales', 'orders'), [tag('tier', 'gold')])
   const calls = lfCalls(aws)
   t.equal(calls.length, 17)
-  t.ok(calls.every((c) => c.body.CatalogId === ACCOUNT), 'CatalogId on every Lake Formation call')
+  t.ok(
+    calls.every((c) => c.body.CatalogId === ACCOUNT),
+    'CatalogId on every Lake Formation call',
+  )
   t.ok(calls.filter((c) => c.action !== 'lakeformation:ListLFTags').every((c) => c.body.MaxResults === 100))
   t.equal(calls[0]!.body.MaxResults, 1000)
 })
@@ -203,7 +208,10 @@ t.test('throttling is retried by the SDK; a persistent server error is a LakeFor
 
   const failing = await setup(t)
   failing.aws.addFault({ action: 'lakeformation:SearchDatabasesByLFTags', kind: 'http500' })
-  const err = await loadLfTags(failing.lf, {}).then(() => undefined, (e: unknown) => e)
+  const err = await loadLfTags(failing.lf, {}).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   t.ok(err instanceof LakeFormationReadError, 'a LakeFormationReadError')
   const e = err as LakeFormationReadError
   t.equal(e.action, 'lakeformation:SearchDatabasesByLFTags')
@@ -241,16 +249,25 @@ t.test('the fake speaks Lake Formation REST-JSON as the SDK expects', async (t) 
   const { aws, lf } = await setup(t)
   // Routing: POST /<Action> signed for lakeformation.
   const list = await lf.send(new ListLFTagsCommand({ MaxResults: 2 }))
-  t.same(list.LFTags?.map((l) => l.TagKey), ['domain', 'classification'])
+  t.same(
+    list.LFTags?.map((l) => l.TagKey),
+    ['domain', 'classification'],
+  )
   t.same(list.LFTags?.[0], { CatalogId: ACCOUNT, TagKey: 'domain', TagValues: ['sales', 'finance', 'analytics.core'] })
   const rest = await lf.send(new ListLFTagsCommand({ MaxResults: 2, NextToken: list.NextToken }))
-  t.same(rest.LFTags?.map((l) => l.TagKey), ['tier', 'retention'])
+  t.same(
+    rest.LFTags?.map((l) => l.TagKey),
+    ['tier', 'retention'],
+  )
   t.notOk(rest.NextToken)
 
   // Searches scan the catalog page by page: a page may be empty and still carry a NextToken.
   const expr = [{ TagKey: 'classification', TagValues: ['pii', 'confidential', 'public'] }]
   const p1 = await lf.send(new SearchTablesByLFTagsCommand({ Expression: expr, MaxResults: 100 }))
-  t.same(p1.TableList?.map((x) => `${x.Table?.DatabaseName}.${x.Table?.Name}`), ['sales.customer_profiles', 'sales.customers', 'lakehouse.transactions'])
+  t.same(
+    p1.TableList?.map((x) => `${x.Table?.DatabaseName}.${x.Table?.Name}`),
+    ['sales.customer_profiles', 'sales.customers', 'lakehouse.transactions'],
+  )
   const customers = p1.TableList?.find((x) => x.Table?.Name === 'customers')
   t.same(customers?.LFTagOnDatabase, [{ CatalogId: ACCOUNT, TagKey: 'domain', TagValues: ['sales'] }])
   t.same(customers?.LFTagsOnTable, [{ CatalogId: ACCOUNT, TagKey: 'domain', TagValues: ['sales'] }], 'effective: inherited from the database')
@@ -259,7 +276,11 @@ t.test('the fake speaks Lake Formation REST-JSON as the SDK expects', async (t) 
   t.same(p2.TableList, [], 'an empty page…')
   t.ok(p2.NextToken, '…that is not the last')
   const p3 = await lf.send(new SearchTablesByLFTagsCommand({ Expression: expr, MaxResults: 100, NextToken: p2.NextToken }))
-  t.same(p3.TableList?.map((x) => x.Table?.Name), ['Customer_Accounts'], 'a table matched by a column only')
+  t.same(
+    p3.TableList?.map((x) => x.Table?.Name),
+    ['Customer_Accounts'],
+    'a table matched by a column only',
+  )
   t.same(p3.TableList?.[0]?.LFTagsOnColumns, [{ Name: 'Display_Name', LFTags: [{ CatalogId: ACCOUNT, TagKey: 'classification', TagValues: ['pii'] }] }])
   t.notOk(p3.NextToken)
 
@@ -270,17 +291,35 @@ t.test('the fake speaks Lake Formation REST-JSON as the SDK expects', async (t) 
   ])
 
   // Upstream OpenMetadata's per-table request (Table + TableWithColumns without column names).
-  const upstream = await lf.send(new GetResourceLFTagsCommand({
-    Resource: { Table: { DatabaseName: 'sales', Name: 'orders' }, TableWithColumns: { DatabaseName: 'sales', Name: 'orders' } },
-  }))
-  t.same(upstream.LFTagsOnTable?.map((p) => `${p.TagKey}=${p.TagValues?.join(',')}`), ['domain=sales', 'tier=gold'])
+  const upstream = await lf.send(
+    new GetResourceLFTagsCommand({
+      Resource: { Table: { DatabaseName: 'sales', Name: 'orders' }, TableWithColumns: { DatabaseName: 'sales', Name: 'orders' } },
+    }),
+  )
+  t.same(
+    upstream.LFTagsOnTable?.map((p) => `${p.TagKey}=${p.TagValues?.join(',')}`),
+    ['domain=sales', 'tier=gold'],
+  )
   t.equal(upstream.LFTagsOnColumns?.length, 12, 'every column of sales.orders (storage and partition keys)')
 
   // Errors: X-Amzn-ErrorType + {"Message"}, as the SDK's REST-JSON deserializer reads them.
-  const error = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an error') }, (e: any) => ({ name: e.name, status: e.$metadata?.httpStatusCode, message: e.message }))
-  t.match(await error(lf.send(new SearchTablesByLFTagsCommand({ Expression: [{ TagKey: 'nope', TagValues: ['x'] }] }))), { name: 'EntityNotFoundException', status: 400, message: 'Tag or tag value does not exist.' })
+  const error = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected an error')
+      },
+      (e: any) => ({ name: e.name, status: e.$metadata?.httpStatusCode, message: e.message }),
+    )
+  t.match(await error(lf.send(new SearchTablesByLFTagsCommand({ Expression: [{ TagKey: 'nope', TagValues: ['x'] }] }))), {
+    name: 'EntityNotFoundException',
+    status: 400,
+    message: 'Tag or tag value does not exist.',
+  })
   t.match(await error(lf.send(new SearchTablesByLFTagsCommand({ Expression: expr, MaxResults: 101 }))), { name: 'InvalidInputException', status: 400, message: /maxResults/ })
-  t.match(await error(lf.send(new SearchTablesByLFTagsCommand({ Expression: [{ TagKey: 'domain', TagValues: Array.from({ length: 51 }, () => 'sales') }] }))), { name: 'InvalidInputException', message: /tagValues/ })
+  t.match(await error(lf.send(new SearchTablesByLFTagsCommand({ Expression: [{ TagKey: 'domain', TagValues: Array.from({ length: 51 }, () => 'sales') }] }))), {
+    name: 'InvalidInputException',
+    message: /tagValues/,
+  })
   t.match(await error(lf.send(new SearchTablesByLFTagsCommand({ Expression: expr, NextToken: 'bogus' }))), { name: 'InvalidInputException', message: 'Invalid pagination token' })
   t.match(await error(lf.send(new GetResourceLFTagsCommand({ Resource: { Table: { DatabaseName: 'sales', Name: 'nope' } } }))), { name: 'EntityNotFoundException' })
   aws.addFault({ action: 'lakeformation:ListLFTags', kind: 'accessDenied', times: 1 })

@@ -36,7 +36,7 @@ t.test('column lineage of simple projections: target column <- source columns', 
   )
 })
 
-t.test('a bare SELECT (a view\'s SQL): output columns without a target', async (t) => {
+t.test("a bare SELECT (a view's SQL): output columns without a target", async (t) => {
   const l = lineage(t, "SELECT o.order_id, concat(c.first_name, ' ', c.last_name) AS customer_name FROM sales.orders o JOIN sales.customers c ON o.customer_id = c.customer_id")
   t.same(l.targets, [])
   t.same(columns(l), ['(select).order_id <- orders.order_id', "(select).customer_name <- customers.first_name, customers.last_name [concat(c.first_name, ' ', c.last_name)]"])
@@ -44,10 +44,7 @@ t.test('a bare SELECT (a view\'s SQL): output columns without a target', async (
 })
 
 t.test('column lineage through CTEs, subqueries, UNNEST, UNION and INSERT column lists', async (t) => {
-  t.same(columns(lineage(t, 'CREATE TABLE x AS WITH a AS (SELECT id, amount * 2 AS dbl FROM s.t) SELECT q.id, q.dbl FROM a q')), [
-    'x.id <- t.id',
-    'x.dbl <- t.amount',
-  ])
+  t.same(columns(lineage(t, 'CREATE TABLE x AS WITH a AS (SELECT id, amount * 2 AS dbl FROM s.t) SELECT q.id, q.dbl FROM a q')), ['x.id <- t.id', 'x.dbl <- t.amount'])
   t.same(columns(lineage(t, 'CREATE TABLE x AS SELECT * FROM (SELECT a, b AS bb FROM t) q')), ['x.a <- t.a', 'x.bb <- t.b'], '* over a derived table')
   t.same(columns(lineage(t, 'CREATE TABLE x AS SELECT u.e AS item FROM t CROSS JOIN UNNEST(t.arr) AS u(e)')), ['x.item <- t.arr'])
   t.same(columns(lineage(t, 'CREATE TABLE x AS SELECT a FROM t UNION ALL SELECT b FROM u')), ['x.a <- t.a, u.b'])
@@ -84,7 +81,7 @@ t.test('statements: MERGE, UPDATE, DELETE, UNLOAD, Hive DDL, EXPLAIN', async (t)
   const ddl = lineage(t, "CREATE EXTERNAL TABLE `clicks` (id bigint) STORED AS PARQUET LOCATION 's3://b/c/'")
   t.same(keys(ddl.targets), ['awsdatacatalog.sales.clicks'])
   t.equal(ddl.statementType, 'ddl')
-  t.same(lineage(t, 'ALTER TABLE sales.events ADD PARTITION (dt = \'2024-01-01\')').targets, [])
+  t.same(lineage(t, "ALTER TABLE sales.events ADD PARTITION (dt = '2024-01-01')").targets, [])
   const explain = lineage(t, 'EXPLAIN CREATE TABLE x AS SELECT * FROM t')
   t.same(explain.targets, [], 'EXPLAIN writes nothing')
   t.same(keys(explain.sources), ['awsdatacatalog.sales.t'])
@@ -93,12 +90,29 @@ t.test('statements: MERGE, UPDATE, DELETE, UNLOAD, Hive DDL, EXPLAIN', async (t)
 })
 
 t.test('bad input: an answer, never an exception', async (t) => {
-  const inputs: unknown[] = ['', '   ', '-- only a comment', 'SELEC * FROM t', 'SELECT FROM', 'CREATE TABLE AS', ')))', "SELECT 'unterminated", null, undefined, 42, 'x'.repeat(10_000), 'SELECT ' + '('.repeat(300) + '1' + ')'.repeat(300)]
+  const inputs: unknown[] = [
+    '',
+    '   ',
+    '-- only a comment',
+    'SELEC * FROM t',
+    'SELECT FROM',
+    'CREATE TABLE AS',
+    ')))',
+    "SELECT 'unterminated",
+    null,
+    undefined,
+    42,
+    'x'.repeat(10_000),
+    'SELECT ' + '('.repeat(300) + '1' + ')'.repeat(300),
+  ]
   for (const input of inputs) {
     let out: LineageOutcome | undefined
-    t.doesNotThrow(() => {
-      out = extractLineage(input as string)
-    }, `${String(input).slice(0, 30)}`)
+    t.doesNotThrow(
+      () => {
+        out = extractLineage(input as string)
+      },
+      `${String(input).slice(0, 30)}`,
+    )
     t.ok(out && (isLineage(out) || typeof out.error === 'string'))
   }
   const bad = extractLineage('SELEC * FROM t')

@@ -14,7 +14,10 @@ t.test('access denied on ListQueryExecutions for one workgroup: a failure entry,
   t.same(invalidQueryLogRecords(records), [])
   const queries = byKind(records, 'query')
   t.ok(queries.length > 0)
-  t.ok(queries.every((r) => r.workGroup === 'primary'), 'primary read in full')
+  t.ok(
+    queries.every((r) => r.workGroup === 'primary'),
+    'primary read in full',
+  )
   const status = records.at(-1)!
   t.equal(status.entity.errors, 1)
   t.equal(status.entity.failures[0].name, 'workgroup analysts')
@@ -42,14 +45,20 @@ t.test('throttled beyond the retries on one workgroup: a failure entry, the othe
 
 t.test('executions BatchGetQueryExecution could not read: one failure entry each', async (t) => {
   const catalog = loadSampleCatalog()
-  const unreadable = catalog.queryHistory!.filter((q) => q.WorkGroup === 'primary').slice(0, 2).map((q) => q.QueryExecutionId)
+  const unreadable = catalog
+    .queryHistory!.filter((q) => q.WorkGroup === 'primary')
+    .slice(0, 2)
+    .map((q) => q.QueryExecutionId)
   catalog.unprocessedQueryIds = unreadable
   const h = await startHarness(t, { catalog })
   const records = parseNdjson((await postQueryLog(h, queryLogBody(h, { queryLogDuration: 7 }))).body)
   const ids = new Set(byKind(records, 'query').map((r) => r.queryExecutionId))
   t.ok(unreadable.every((id) => !ids.has(id)))
   const failures = records.at(-1)!.entity.failures
-  t.same(failures.map((f: { name: string }) => f.name), unreadable.map((id) => `query ${id} (workgroup primary)`))
+  t.same(
+    failures.map((f: { name: string }) => f.name),
+    unreadable.map((id) => `query ${id} (workgroup primary)`),
+  )
   t.match(failures[0].error, /INTERNAL_ERROR/)
 })
 

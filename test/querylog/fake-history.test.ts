@@ -2,14 +2,7 @@
 // ListQueryExecutions (newest first, pages ≤ 50, per workgroup) and BatchGetQueryExecution (≤ 50 ids,
 // unknown ids unprocessed), plus the workgroup State that ListWorkGroups reports.
 process.env.AWS_EC2_METADATA_DISABLED = 'true'
-import {
-  AthenaClient,
-  BatchGetQueryExecutionCommand,
-  InvalidRequestException,
-  ListQueryExecutionsCommand,
-  ListWorkGroupsCommand,
-  StartQueryExecutionCommand,
-} from '@aws-sdk/client-athena'
+import { AthenaClient, BatchGetQueryExecutionCommand, InvalidRequestException, ListQueryExecutionsCommand, ListWorkGroupsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena'
 import t, { type Test } from 'tap'
 import { startFakeAws } from '../support/aws-endpoint.js'
 import { generateQueryHistory, loadSampleCatalog } from '../support/catalog.js'
@@ -29,7 +22,14 @@ async function setup(t: Test, history = loadSampleCatalog().queryHistory) {
 t.test('ListWorkGroups reports each workgroup with its State', async (t) => {
   const { athena } = await setup(t)
   const out = await athena.send(new ListWorkGroupsCommand({}))
-  t.same(out.WorkGroups!.map((w) => [w.Name, w.State]), [['primary', 'ENABLED'], ['analysts', 'ENABLED'], ['disabled_wg', 'DISABLED']])
+  t.same(
+    out.WorkGroups!.map((w) => [w.Name, w.State]),
+    [
+      ['primary', 'ENABLED'],
+      ['analysts', 'ENABLED'],
+      ['disabled_wg', 'DISABLED'],
+    ],
+  )
 })
 
 t.test('ListQueryExecutions: one workgroup, newest first, pages of at most 50', async (t) => {
@@ -41,7 +41,11 @@ t.test('ListQueryExecutions: one workgroup, newest first, pages of at most 50', 
   const second = await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'analysts', NextToken: first.NextToken }))
   t.equal(second.QueryExecutionIds!.length, 25)
   t.notOk(second.NextToken)
-  t.same([...first.QueryExecutionIds!, ...second.QueryExecutionIds!], history.map((q) => q.QueryExecutionId), 'newest first')
+  t.same(
+    [...first.QueryExecutionIds!, ...second.QueryExecutionIds!],
+    history.map((q) => q.QueryExecutionId),
+    'newest first',
+  )
   const small = await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'analysts', MaxResults: 10 }))
   t.equal(small.QueryExecutionIds!.length, 10)
   const primary = await athena.send(new ListQueryExecutionsCommand({}))

@@ -66,9 +66,7 @@ t.test('an edge: FQNs without ids, the SQL, source QueryLineage, column lineage 
     { fromColumns: [`${svc}.sales.customers.customer_id`], toColumn: `${svc}.sales.customer_revenue.customer_id` },
     { fromColumns: [`${svc}.sales.customers.email`], toColumn: `${svc}.sales.customer_revenue.email` },
   ])
-  const fromOrders = lineage.find(
-    (r) => r.entity.edge.fromEntity.fullyQualifiedName === `${svc}.sales.orders` && r.entity.edge.toEntity.fullyQualifiedName === `${svc}.sales.customer_revenue`,
-  )!
+  const fromOrders = lineage.find((r) => r.entity.edge.fromEntity.fullyQualifiedName === `${svc}.sales.orders` && r.entity.edge.toEntity.fullyQualifiedName === `${svc}.sales.customer_revenue`)!
   t.same(fromOrders.entity.edge.lineageDetails.columnsLineage, [
     { fromColumns: [`${svc}.sales.orders.total_amount`], toColumn: `${svc}.sales.customer_revenue.revenue`, function: 'sum(o.total_amount)' },
   ])
@@ -77,7 +75,10 @@ t.test('an edge: FQNs without ids, the SQL, source QueryLineage, column lineage 
   const spend = lineage.filter((r) => r.entity.edge.toEntity.fullyQualifiedName === `${svc}.lakehouse.daily_spend`)
   const insert = history.find((q) => q.Query.startsWith('INSERT INTO lakehouse.daily_spend'))!
   t.equal(spend.length, 2)
-  t.ok(spend.every((r) => r.queryExecutionId === insert.QueryExecutionId), 'the newest query that makes the edge')
+  t.ok(
+    spend.every((r) => r.queryExecutionId === insert.QueryExecutionId),
+    'the newest query that makes the edge',
+  )
 
   // Each edge comes right after its query record.
   const order = records.map((r) => (r.kind === 'query' ? `q:${r.queryExecutionId}` : r.kind === 'lineage' ? `l:${r.queryExecutionId}` : r.kind))
@@ -99,11 +100,17 @@ t.test('databaseName names the Glue catalog in every FQN', async (t) => {
 t.test('lineage filter patterns drop edges whose end is filtered out; processQueryLineage false: none', async (t) => {
   const h = await startHarness(t)
   const filtered = parseNdjson((await postQueryLog(h, lineageBody(h, { schemaFilterPattern: { excludes: ['^lakehouse$'] } }))).body)
-  t.same(edgeNames(filtered), EXPECTED_EDGES.filter((e) => !e.includes('.lakehouse.')))
+  t.same(
+    edgeNames(filtered),
+    EXPECTED_EDGES.filter((e) => !e.includes('.lakehouse.')),
+  )
   t.equal(filtered.at(-1)!.entity.filtered >= 3, true, 'dropped edges count as filtered')
 
   const tables = parseNdjson((await postQueryLog(h, lineageBody(h, { tableFilterPattern: { includes: ['^orders', '^customer', '^big_'] } }))).body)
-  t.same(edgeNames(tables), EXPECTED_EDGES.filter((e) => /sales\.(orders|customers) -> .*sales\.(orders_daily|customer_revenue|big_orders)$/.test(e)))
+  t.same(
+    edgeNames(tables),
+    EXPECTED_EDGES.filter((e) => /sales\.(orders|customers) -> .*sales\.(orders_daily|customer_revenue|big_orders)$/.test(e)),
+  )
 
   const none = parseNdjson((await postQueryLog(h, lineageBody(h, { processQueryLineage: false }))).body)
   t.same(byKind(none, 'lineage'), [])

@@ -12,10 +12,8 @@ function catalogWith(opts: Parameters<typeof generateQueryHistory>[0]): Catalog 
   return catalog
 }
 
-const batchSizes = (h: Awaited<ReturnType<typeof startHarness>>) =>
-  h.aws.calls.filter((c) => c.action === 'athena:BatchGetQueryExecution').map((c) => c.body.QueryExecutionIds.length)
-const listCalls = (h: Awaited<ReturnType<typeof startHarness>>, workGroup: string) =>
-  h.aws.calls.filter((c) => c.action === 'athena:ListQueryExecutions' && c.body.WorkGroup === workGroup)
+const batchSizes = (h: Awaited<ReturnType<typeof startHarness>>) => h.aws.calls.filter((c) => c.action === 'athena:BatchGetQueryExecution').map((c) => c.body.QueryExecutionIds.length)
+const listCalls = (h: Awaited<ReturnType<typeof startHarness>>, workGroup: string) => h.aws.calls.filter((c) => c.action === 'athena:ListQueryExecutions' && c.body.WorkGroup === workGroup)
 
 t.test('120 executions in the window: 3 pages, 3 BatchGetQueryExecution calls of at most 50 ids', async (t) => {
   const h = await startHarness(t, { catalog: catalogWith({ workGroup: 'primary', count: 120, startMinutesAgo: 1, everyMinutes: 1 }) })
@@ -27,9 +25,15 @@ t.test('120 executions in the window: 3 pages, 3 BatchGetQueryExecution calls of
   t.equal(h.aws.count('athena:BatchGetQueryExecution'), 3)
   const lists = listCalls(h, 'primary')
   t.equal(lists.length, 3)
-  t.ok(lists.every((c) => c.body.MaxResults <= 50), 'MaxResults never above 50')
+  t.ok(
+    lists.every((c) => c.body.MaxResults <= 50),
+    'MaxResults never above 50',
+  )
   t.notOk('NextToken' in lists[0]!.body, 'first page without a token')
-  t.ok(lists.slice(1).every((c) => typeof c.body.NextToken === 'string'), 'then the NextToken of the previous page')
+  t.ok(
+    lists.slice(1).every((c) => typeof c.body.NextToken === 'string'),
+    'then the NextToken of the previous page',
+  )
   t.same(
     byKind(records, 'query').map((r) => r.queryExecutionId),
     Array.from({ length: 120 }, (_, i) => `gen-primary-${String(i).padStart(4, '0')}`),
@@ -67,17 +71,30 @@ t.test('the sample history: queries older than queryLogDuration are absent', asy
     const ids = new Set(byKind(records, 'query').map((r) => r.queryExecutionId))
     const history = loadSampleCatalog().queryHistory!
     const old = history.filter((q) => (q.Status.SubmissionDateTime as Date).getTime() < start)
-    t.ok(old.every((q) => !ids.has(q.QueryExecutionId)), `${days} day(s): none older than the window`)
-    t.ok(byKind(records, 'query').every((r) => Date.parse(r.entity.analysisDate) >= start), `${days} day(s): every analysisDate in the window`)
+    t.ok(
+      old.every((q) => !ids.has(q.QueryExecutionId)),
+      `${days} day(s): none older than the window`,
+    )
+    t.ok(
+      byKind(records, 'query').every((r) => Date.parse(r.entity.analysisDate) >= start),
+      `${days} day(s): every analysisDate in the window`,
+    )
   }
   const all = parseNdjson((await postQueryLog(h, queryLogBody(h, { queryLogDuration: 30 }))).body)
-  t.ok(byKind(all, 'query').some((r) => r.entity.query.startsWith('CREATE TABLE sales.orders_2023')), 'a 30-day window reaches the 9-day-old CTAS')
+  t.ok(
+    byKind(all, 'query').some((r) => r.entity.query.startsWith('CREATE TABLE sales.orders_2023')),
+    'a 30-day window reaches the 9-day-old CTAS',
+  )
 })
 
 t.test('resultLimit caps the executions read per workgroup', async (t) => {
   const h = await startHarness(t, { catalog: catalogWith({ workGroup: 'primary', count: 120, startMinutesAgo: 1, everyMinutes: 1 }) })
   const records = parseNdjson((await postQueryLog(h, queryLogBody(h, { queryLogDuration: 1, resultLimit: 70 }))).body)
   t.equal(byKind(records, 'query').length, 70)
-  t.same(listCalls(h, 'primary').map((c) => c.body.MaxResults), [50, 20], 'the last page asks only for what is left')
+  t.same(
+    listCalls(h, 'primary').map((c) => c.body.MaxResults),
+    [50, 20],
+    'the last page asks only for what is left',
+  )
   t.same(batchSizes(h), [50, 20])
 })

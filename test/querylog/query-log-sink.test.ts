@@ -92,7 +92,11 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   const all = perDay(inWindow)
   const orders = om.byFqn('table', 'athena_prod.default.sales.orders')!
   t.same(om.usageApi.usage.get(orders.id), succeeded, 'sales.orders: the SUCCEEDED queries of each day')
-  t.not([...all.values()].reduce((a, b) => a + b), [...succeeded.values()].reduce((a, b) => a + b), 'failed and cancelled queries on sales.orders exist, and are not counted')
+  t.not(
+    [...all.values()].reduce((a, b) => a + b),
+    [...succeeded.values()].reduce((a, b) => a + b),
+    'failed and cancelled queries on sales.orders exist, and are not counted',
+  )
 
   // Queries: one entity per distinct SQL text (its literals masked, as upstream stores them), named by the MD5 of
   // that text under the service, used in the known tables it touched.
@@ -124,9 +128,18 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   for (const q of inWindow.filter((x) => x.Status.State !== 'SUCCEEDED')) {
     t.notOk(storedSql.includes(maskQuery(q.Query)), `${q.Status.State} query not written: ${q.Query.slice(0, 50)}`)
   }
-  t.notOk(storedSql.some((s) => /'2024-06-0\d'|'PARQUET'|'RETURNED'/.test(s)), 'no literal reaches the server')
-  t.ok(storedSql.some((s) => s.includes("FROM sales.events\nWHERE dt BETWEEN ? AND ?")), 'the literals are ? in the stored text')
-  t.notOk(storedSql.some((s) => s.includes('"app": "OpenMetadata"') || s.includes('"app": "dbt"')), 'no OpenMetadata or dbt query')
+  t.notOk(
+    storedSql.some((s) => /'2024-06-0\d'|'PARQUET'|'RETURNED'/.test(s)),
+    'no literal reaches the server',
+  )
+  t.ok(
+    storedSql.some((s) => s.includes('FROM sales.events\nWHERE dt BETWEEN ? AND ?')),
+    'the literals are ? in the stored text',
+  )
+  t.notOk(
+    storedSql.some((s) => s.includes('"app": "OpenMetadata"') || s.includes('"app": "dbt"')),
+    'no OpenMetadata or dbt query',
+  )
 
   // Joins (publish_frequently_joined_with): `FROM orders o JOIN customers c ON o.customer_id = c.customer_id`, both ways;
   // the cancelled `sales.events e JOIN sales.orders o ON o.customer_id = e.user_id` gives none.
@@ -139,7 +152,9 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   const joinDay = dayOf(history.find((q) => q.Query.includes('JOIN customers c ON o.customer_id = c.customer_id'))!)
   const joinsOf = (fqn: string) => om.usageApi.joins.get(om.byFqn('table', fqn)!.id) ?? []
   const joinedWith = (fqn: string, column: string) =>
-    joinsOf(fqn).filter((j) => j.startDate === joinDay).flatMap((j) => j.columnJoins.filter((c: any) => c.columnName === column).flatMap((c: any) => c.joinedWith))
+    joinsOf(fqn)
+      .filter((j) => j.startDate === joinDay)
+      .flatMap((j) => j.columnJoins.filter((c: any) => c.columnName === column).flatMap((c: any) => c.joinedWith))
   t.same(joinedWith('athena_prod.default.sales.customers', 'customer_id'), [{ fullyQualifiedName: 'athena_prod.default.sales.orders.customer_id', joinCount: 1 }])
   t.same(joinedWith('athena_prod.default.sales.orders', 'customer_id'), [{ fullyQualifiedName: 'athena_prod.default.sales.customers.customer_id', joinCount: 1 }])
   t.same(joinsOf('athena_prod.default.sales.events'), [], 'the cancelled join is not published')
@@ -155,7 +170,12 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
 
   // Query records are not written themselves (their SQL reaches the server through the tables' usage).
   t.ok(byKind(records, 'query').every((r: any) => r.sink?.status === 'skipped'))
-  t.ok(byKind(records, 'query').filter((r) => r.state !== 'SUCCEEDED').every((r: any) => /only SUCCEEDED queries count/.test(r.sink.error)), 'failed and cancelled ones say why')
+  t.ok(
+    byKind(records, 'query')
+      .filter((r) => r.state !== 'SUCCEEDED')
+      .every((r: any) => /only SUCCEEDED queries count/.test(r.sink.error)),
+    'failed and cancelled ones say why',
+  )
 
   // Tables unknown to the server: failures in the status line, not a crash.
   const status = records.at(-1)!
@@ -164,7 +184,10 @@ t.test('DatabaseUsage: queries, usage per table and day and the percentiles reac
   const unknown = usage.filter((u) => !om.byFqn('table', tableFqn(u.entity)))
   t.ok(unknown.length > 0, 'the history uses tables the catalog does not have')
   t.equal(status.sinkStatus.errors, unknown.length)
-  t.ok(unknown.every((u) => status.sinkStatus.failures.some((f: any) => f.name.includes(tableFqn(u.entity)))), 'each one named')
+  t.ok(
+    unknown.every((u) => status.sinkStatus.failures.some((f: any) => f.name.includes(tableFqn(u.entity)))),
+    'each one named',
+  )
   t.equal(status.sinkStatus.records, known)
   t.ok(validateOm('entity/services/ingestionPipelines/status.json#/definitions/stepSummary', status.sinkStatus).valid)
 
@@ -262,7 +285,14 @@ t.test('the server failing usage or query calls: those records fail, named in th
   t.equal(om.usageApi.queries.size, 0)
   const status = records.at(-1)!
   t.ok(status.sinkStatus.failures.some((f: any) => f.name === `usage of athena_prod.default.sales.orders on ${ofOrders[0]!.entity.date}`))
-  t.ok(status.sinkStatus.failures.some((f: any) => /^query athena_prod\.[0-9a-f]{32}$/.test(f.name)), 'a failed query is named by its FQN')
-  t.same(om.usageApi.percentiles.map((p) => p.entity), ['table', 'database'], 'the percentiles still follow the usage that was written')
+  t.ok(
+    status.sinkStatus.failures.some((f: any) => /^query athena_prod\.[0-9a-f]{32}$/.test(f.name)),
+    'a failed query is named by its FQN',
+  )
+  t.same(
+    om.usageApi.percentiles.map((p) => p.entity),
+    ['table', 'database'],
+    'the percentiles still follow the usage that was written',
+  )
   t.notOk(res.body.includes(om.token))
 })

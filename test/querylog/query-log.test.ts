@@ -15,8 +15,14 @@ t.test('DatabaseUsage: every enabled workgroup, the window, no OpenMetadata/dbt 
   const expected = expectedQueries(loadSampleCatalog().queryHistory!, 7)
   const queries = byKind(records, 'query')
   t.same(queries.map((r) => r.entity.query).sort(), expected.map((q) => q.Query).sort(), 'exactly the queries in the window, none by OpenMetadata or dbt')
-  t.ok(queries.every((r) => r.workGroup === 'primary' || r.workGroup === 'analysts'), 'the DISABLED workgroup is not read')
-  t.notOk(queries.some((r) => /"app": "(OpenMetadata|dbt)"/.test(r.entity.query)), 'no query carries an OpenMetadata or dbt header')
+  t.ok(
+    queries.every((r) => r.workGroup === 'primary' || r.workGroup === 'analysts'),
+    'the DISABLED workgroup is not read',
+  )
+  t.notOk(
+    queries.some((r) => /"app": "(OpenMetadata|dbt)"/.test(r.entity.query)),
+    'no query carries an OpenMetadata or dbt header',
+  )
 
   // Kinds in order: queries (lineage none for usage), then usage summaries, then the status, last.
   const kinds = records.map((r) => r.kind)
@@ -76,8 +82,14 @@ t.test('failed and cancelled queries are query records with their state, exclude
     t.equal(r.entity.aborted, r.state === 'CANCELLED', `${r.queryExecutionId}: aborted only when CANCELLED`)
   }
   const usage = byKind(records, 'usageSummary')
-  t.notOk(usage.some((u) => u.entity.sqlQueries.some((q: { query: string }) => q.query.includes('sales.order WHERE'))), 'the failed query counts for no table')
-  t.notOk(usage.some((u) => u.entity.table === 'orders_backup'), 'the failed CTAS created nothing')
+  t.notOk(
+    usage.some((u) => u.entity.sqlQueries.some((q: { query: string }) => q.query.includes('sales.order WHERE'))),
+    'the failed query counts for no table',
+  )
+  t.notOk(
+    usage.some((u) => u.entity.table === 'orders_backup'),
+    'the failed CTAS created nothing',
+  )
   const status = records.at(-1)!
   t.equal(status.totals!.failed, 3)
   t.equal(status.totals!.cancelled, 2)
@@ -102,7 +114,13 @@ t.test('usage summary: TableUsageCount per table and day over the SUCCEEDED quer
   t.equal(sessions?.databaseSchema, 'lakehouse', 'a quoted dotted table name stays one name')
   // `FROM orders o JOIN customers c ON o.customer_id = c.customer_id` (unqualified names, context database sales).
   t.ok(
-    usage.some((u) => u.table === 'customers' && u.joins.some((j: any) => j.tableColumn.table === 'sales.customers' && j.tableColumn.column === 'customer_id' && j.joinedWith.some((w: any) => w.table === 'sales.orders' && w.column === 'customer_id'))),
+    usage.some(
+      (u) =>
+        u.table === 'customers' &&
+        u.joins.some(
+          (j: any) => j.tableColumn.table === 'sales.customers' && j.tableColumn.column === 'customer_id' && j.joinedWith.some((w: any) => w.table === 'sales.orders' && w.column === 'customer_id'),
+        ),
+    ),
     'joins: sales.customers.customer_id joined with sales.orders.customer_id',
   )
   const total = usage.reduce((n, u) => n + u.count, 0)
@@ -134,7 +152,10 @@ t.test('an empty history: only the status line', async (t) => {
   const res = await postQueryLog(h, queryLogBody(h))
   t.equal(res.statusCode, 200)
   const records = parseNdjson(res.body)
-  t.same(records.map((r) => r.kind), ['status'])
+  t.same(
+    records.map((r) => r.kind),
+    ['status'],
+  )
   t.same(invalidQueryLogRecords(records), [])
   t.equal(records[0]!.entity.records, 0)
   t.equal(records[0]!.entity.errors, 0)

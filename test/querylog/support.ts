@@ -68,13 +68,7 @@ export function submittedMs(q: QueryExecutionFixture): number {
 /** The fixture queries a run with this window should return as query records (OM/dbt and disabled workgroups dropped). */
 export function expectedQueries(history: QueryExecutionFixture[], days: number): QueryExecutionFixture[] {
   const start = windowStart(days)
-  return history.filter(
-    (q) =>
-      q.WorkGroup !== 'disabled_wg' &&
-      submittedMs(q) >= start &&
-      !q.Query.startsWith('/* {"app": "OpenMetadata"') &&
-      !q.Query.startsWith('/* {"app": "dbt"'),
-  )
+  return history.filter((q) => q.WorkGroup !== 'disabled_wg' && submittedMs(q) >= start && !q.Query.startsWith('/* {"app": "OpenMetadata"') && !q.Query.startsWith('/* {"app": "dbt"'))
 }
 
 export function byKind(records: QueryLogLine[], kind: string): QueryLogLine[] {

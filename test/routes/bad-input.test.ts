@@ -39,7 +39,10 @@ t.test('bad bodies answer 400 naming the offending field, never 500', async (t) 
 t.test('non-JSON bodies and wrong content types are 4xx with a message', async (t) => {
   const h = await startHarness(t)
   const notJson = await h.app.inject({
-    method: 'POST', url: '/v1/test-connection', payload: '{"type": "Athena",', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    url: '/v1/test-connection',
+    payload: '{"type": "Athena",',
+    headers: { 'content-type': 'application/json' },
   })
   t.equal(notJson.statusCode, 400)
   t.match(notJson.json().message, /JSON/)

@@ -100,7 +100,11 @@ t.test('DNS rebinding: a name that passes the request-time check but resolves to
     syncBuiltinESMExports()
   })
   // ...while the request-time check is told a harmless address (the answer changed in between).
-  const app = await buildApp({ logStream: false, resolve: async () => ['192.0.2.10'], config: { rateLimitMax: 0, aws: { maxAttempts: 1, requestTimeoutMs: 2_000, connectionTimeoutMs: 1_000, queryWaitMs: 1_000 } } })
+  const app = await buildApp({
+    logStream: false,
+    resolve: async () => ['192.0.2.10'],
+    config: { rateLimitMax: 0, aws: { maxAttempts: 1, requestTimeoutMs: 2_000, connectionTimeoutMs: 1_000, queryWaitMs: 1_000 } },
+  })
   t.teardown(() => app.close())
   const conn = athenaConnection(h.aws, {}, { endPointURL: 'http://rebind.attacker.test:80/' })
   const res = await app.inject({ method: 'POST', url: '/v1/ingest', payload: { serviceName: 'svc', serviceConnection: { config: conn } } })
@@ -157,7 +161,10 @@ t.test('redirects are not followed: a 302 to a link-local address (or anywhere) 
     { maxAttempts: 1, requestTimeoutMs: 2_000, connectionTimeoutMs: 1_000, queryWaitMs: 1_000 },
   )
   t.teardown(() => clients.destroy())
-  const err = await clients.glue.send(new GetDatabasesCommand({})).then(() => undefined, (e: { $metadata?: { httpStatusCode?: number } }) => e)
+  const err = await clients.glue.send(new GetDatabasesCommand({})).then(
+    () => undefined,
+    (e: { $metadata?: { httpStatusCode?: number } }) => e,
+  )
   t.ok(err, 'the SDK call fails')
   t.equal(err?.$metadata?.httpStatusCode, 302, 'with the 302 itself, not the target’s answer')
   t.equal(target.hits(), 0, 'the redirect target was never requested')
@@ -166,10 +173,10 @@ t.test('redirects are not followed: a 302 to a link-local address (or anywhere) 
 t.test('the AWS clients refuse a refused endPointURL even when called without the HTTP layer', async (t) => {
   const settings = { maxAttempts: 1, requestTimeoutMs: 1_000, connectionTimeoutMs: 1_000, queryWaitMs: 1_000 }
   t.throws(() => createAwsClients({ awsRegion: 'us-east-1', endPointURL: 'http://0xA9FEA9FE/' }, settings), { statusCode: 400, message: /link-local/ })
-  t.throws(
-    () => createAwsClients({ awsRegion: 'us-east-1', endPointURL: 'http://127.0.0.1:1/' }, { ...settings, endpointAllowlist: parseAllowlist('*.amazonaws.com') }),
-    { statusCode: 400, message: /ENDPOINT_ALLOWLIST/ },
-  )
+  t.throws(() => createAwsClients({ awsRegion: 'us-east-1', endPointURL: 'http://127.0.0.1:1/' }, { ...settings, endpointAllowlist: parseAllowlist('*.amazonaws.com') }), {
+    statusCode: 400,
+    message: /ENDPOINT_ALLOWLIST/,
+  })
 })
 
 t.test('awsRegion that is not a region name is a 400, not an SDK error', async (t) => {

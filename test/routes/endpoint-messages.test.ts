@@ -16,7 +16,11 @@ t.test('unreachable: test-connection and ingest name the host, never the path or
   const ing = await h.app.inject({ method: 'POST', url: '/v1/ingest', payload: { serviceName: 'svc', serviceConnection: { config: conn } } })
   t.equal(ing.statusCode, 502)
   t.match(ing.json().message, /Could not reach the AWS endpoint 127\.0\.0\.1:9:/)
-  for (const [what, text] of [['test-connection', tc.body], ['ingest', ing.body], ['logs', h.logs()]] as const) {
+  for (const [what, text] of [
+    ['test-connection', tc.body],
+    ['ingest', ing.body],
+    ['logs', h.logs()],
+  ] as const) {
     t.notOk(text.includes(QUERY_SECRET), `${what}: no query secret`)
     t.notOk(text.includes('/private/path'), `${what}: no path`)
   }
@@ -24,10 +28,7 @@ t.test('unreachable: test-connection and ingest name the host, never the path or
 
 t.test('every endpoint message of the AWS failure mapping names the host only', async (t) => {
   const endpoint = `https://glue.example.test:8443/deep/path?token=${QUERY_SECRET}`
-  for (const err of [
-    Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-    Object.assign(new Error('Request timed out'), { name: 'TimeoutError' }),
-  ]) {
+  for (const err of [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), Object.assign(new Error('Request timed out'), { name: 'TimeoutError' })]) {
     const { message } = describeAwsFailure(err, { operation: 'glue:GetDatabases', endpoint })
     t.match(message, 'glue.example.test:8443', message)
     t.notOk(message.includes(QUERY_SECRET) || message.includes('/deep/path'), message)

@@ -56,14 +56,25 @@ t.test('/health answers within 2 s while an ingest with catastrophic filter patt
   // Enough samples that the bound says something about the whole ingest, not one lucky moment.
   t.ok(waits.length >= 5, `/health was asked ${waits.length} times while the ingest ran (at least 5)`)
   t.same([...statuses], [200], '/health answered 200')
-  t.same(waits.filter((ms) => ms > HEALTH_BOUND_MS), [], `every /health answered within ${HEALTH_BOUND_MS} ms`)
+  t.same(
+    waits.filter((ms) => ms > HEALTH_BOUND_MS),
+    [],
+    `every /health answered within ${HEALTH_BOUND_MS} ms`,
+  )
 
   const { status, text } = await ingest
   t.equal(status, 200, text.slice(0, 300))
   const records = parseNdjson(text)
   t.same(invalidRecords(records), [], 'every record valid against the OpenMetadata schema')
   const kept = records.filter((r) => r.kind === 'table').map((r) => r.entity.name as string)
-  t.same(kept.sort(), tables.filter((_, i) => i % 2 === 0).map((x) => x.Name).sort(), 'the filters gave the right answer: the names with an early "!"')
+  t.same(
+    kept.sort(),
+    tables
+      .filter((_, i) => i % 2 === 0)
+      .map((x) => x.Name)
+      .sort(),
+    'the filters gave the right answer: the names with an early "!"',
+  )
   const statusLine = records.at(-1)!
   t.equal(statusLine.kind, 'status')
   t.equal(statusLine.entity.failures.length, 0)

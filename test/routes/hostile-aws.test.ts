@@ -55,7 +55,10 @@ t.test('an oversized GetTables answer for one schema: a failure naming the opera
   t.equal(status.failures.length, 1)
   t.match(status.failures[0].name, /lakehouse/)
   t.match(status.failures[0].error, /glue:GetTables answered more than 1048576 bytes \(AWS_MAX_RESPONSE_BYTES\)/)
-  t.ok(records.some((r) => r.kind === 'table' && r.entity.databaseSchema.endsWith('.clickstream')), 'other schemas still read')
+  t.ok(
+    records.some((r) => r.kind === 'table' && r.entity.databaseSchema.endsWith('.clickstream')),
+    'other schemas still read',
+  )
 })
 
 t.test('an answer under the cap is read as usual', async (t) => {

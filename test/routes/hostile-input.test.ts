@@ -72,10 +72,20 @@ t.test('__proto__ and constructor.prototype keys are a 400 that says so (not a 5
     t.equal(res.statusCode, 400)
     t.match(res.json().message, /Request body contains a forbidden key: "__proto__" or "constructor.prototype"/)
   }
-  const notJson = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: `{"awsConfig":{"awsSecretAccessKey":"${TEST_SECRETS.secretAccessKey}",}`, headers: { 'content-type': 'application/json' } })
+  const notJson = await h.app.inject({
+    method: 'POST',
+    url: '/v1/test-connection',
+    payload: `{"awsConfig":{"awsSecretAccessKey":"${TEST_SECRETS.secretAccessKey}",}`,
+    headers: { 'content-type': 'application/json' },
+  })
   t.equal(notJson.statusCode, 400)
   t.match(notJson.json().message, /^Request body is not valid JSON \(error at position \d+\)$/, 'says where, quotes nothing of the body')
-  const utf8 = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: Buffer.concat([Buffer.from('{"workgroup":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), headers: { 'content-type': 'application/json' } })
+  const utf8 = await h.app.inject({
+    method: 'POST',
+    url: '/v1/test-connection',
+    payload: Buffer.concat([Buffer.from('{"workgroup":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+    headers: { 'content-type': 'application/json' },
+  })
   t.equal(utf8.statusCode, 400)
   t.match(utf8.json().message, /not valid UTF-8/)
 })
@@ -99,12 +109,24 @@ t.test('filter regexes catastrophic for a backtracking engine are accepted and a
   for (const [pattern, kept] of cases) {
     const res = await h.app.inject({ method: 'POST', url: '/v1/databases', payload: { serviceConnection: { config: { ...conn, schemaFilterPattern: { includes: [pattern] } } } } })
     t.equal(res.statusCode, 200, `${pattern}: ${res.body.slice(0, 200)}`)
-    t.same(res.json().databaseSchemas.map((s: { name: string }) => s.name), kept, pattern)
-    const ingest = await h.app.inject({ method: 'POST', url: '/v1/ingest', payload: { serviceName: 'svc', serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { excludes: [pattern] } } } } })
+    t.same(
+      res.json().databaseSchemas.map((s: { name: string }) => s.name),
+      kept,
+      pattern,
+    )
+    const ingest = await h.app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      payload: { serviceName: 'svc', serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { excludes: [pattern] } } } },
+    })
     t.equal(ingest.statusCode, 200, `${pattern}: ${ingest.body.slice(0, 200)}`)
     const records = parseNdjson(ingest.body)
     t.same(invalidRecords(records), [], `${pattern}: every record valid against the OpenMetadata schema`)
-    t.same(records.filter((r) => r.kind === 'databaseSchema').map((r) => r.entity.name), [...sample, ...long].filter((n) => !kept.includes(n)), `${pattern} as an exclude`)
+    t.same(
+      records.filter((r) => r.kind === 'databaseSchema').map((r) => r.entity.name),
+      [...sample, ...long].filter((n) => !kept.includes(n)),
+      `${pattern} as an exclude`,
+    )
     const connection = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: { ...conn, schemaFilterPattern: { includes: [pattern] } } })
     t.equal(connection.statusCode, 200, `${pattern}: ${connection.body.slice(0, 200)}`)
   }

@@ -38,7 +38,11 @@ async function runCorpus(t: Test, h: Awaited<ReturnType<typeof startHarness>>, u
     if (leaked.length > 0) problems.push(`${c.name}: the answer echoes a secret`)
   }
   t.same(problems, [], `every hostile body got a 4xx naming the problem (${JSON.stringify(statuses)})`)
-  t.same(SECRETS.filter((s) => h.logs().includes(s)), [], 'no secret in the log')
+  t.same(
+    SECRETS.filter((s) => h.logs().includes(s)),
+    [],
+    'no secret in the log',
+  )
   t.equal(h.aws.count(), 0, 'no hostile body reached AWS')
 }
 

@@ -27,7 +27,14 @@ t.test('schema includes: regexes anchored at the start, case-insensitive', async
   t.same(schemas(r), ['sales', 'lakehouse'])
   t.equal(status(r).filtered, 3)
   t.same(invalidRecords(r), [])
-  t.same(h.aws.calls.filter((c) => c.action === 'glue:GetTables').map((c) => c.body.DatabaseName).sort(), ['lakehouse', 'sales'], 'filtered schemas are not read')
+  t.same(
+    h.aws.calls
+      .filter((c) => c.action === 'glue:GetTables')
+      .map((c) => c.body.DatabaseName)
+      .sort(),
+    ['lakehouse', 'sales'],
+    'filtered schemas are not read',
+  )
 })
 
 t.test('schema excludes', async (t) => {
@@ -72,7 +79,10 @@ t.test('includeViews / includeTables switches, counted as filtered', async (t) =
 t.test('databaseFilterPattern filters the Glue catalog database itself', async (t) => {
   const h = await startHarness(t)
   const r = await run(h, { databaseFilterPattern: { excludes: ['default'] } })
-  t.same(r.map((x) => x.kind), ['databaseService', 'status'])
+  t.same(
+    r.map((x) => x.kind),
+    ['databaseService', 'status'],
+  )
   t.equal(status(r).filtered, 1)
   t.equal(h.aws.count(), 0, 'a filtered catalog is not read (nor its LF-tags)')
 })
@@ -89,7 +99,10 @@ t.test('/v1/databases answers service, databases and schemas after the filters, 
   t.equal(answer.databaseService.name, 'athena', 'serviceName defaults to athena')
   t.equal(answer.databaseService.connection.config.awsConfig.awsSecretAccessKey, undefined, 'secrets removed')
   t.same(answer.databases, [withSourceHash({ name: 'default', service: 'athena' })])
-  t.same(answer.databaseSchemas.map((s: { name: string }) => s.name), ALL_SCHEMAS.filter((s) => s !== 'clickstream'))
+  t.same(
+    answer.databaseSchemas.map((s: { name: string }) => s.name),
+    ALL_SCHEMAS.filter((s) => s !== 'clickstream'),
+  )
   t.equal(answer.databaseSchemas[0].description, 'Sales domain: orders, customers and derived views', 'Glue descriptions kept')
   t.equal(h.aws.count('glue:GetTables'), 0)
   const records = [
@@ -117,24 +130,43 @@ t.test('a construct RE2 cannot run is a 400 naming the field and the construct, 
   const h = await startHarness(t)
   const conn = athenaConnection(h.aws)
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { includes: ['(\\w+)_\\1'] } } } },
-      /^Invalid regex in body\/sourceConfig\/config\/schemaFilterPattern\.includes\[0\]: "\(\\\\w\+\)_\\\\1": a backreference \(\\1\) is not supported/],
-    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['ok'], excludes: ['.*(?<!_v2)$'] } } } },
-      /body\/sourceConfig\/config\/tableFilterPattern\.excludes\[0\].*a lookbehind assertion/],
-    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: { ...conn, databaseFilterPattern: { excludes: ['(?P<d>a)(?P=d)'] } } } },
-      /body\/serviceConnection\/config\/databaseFilterPattern\.excludes\[0\].*a backreference \(\(\?P=name\)\)/],
-    ['/v1/databases', { serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { includes: ['sales(?=_)'] } } } },
-      /body\/sourceConfig\/config\/schemaFilterPattern\.includes\[0\].*a lookahead assertion/],
-    ['/v1/databases', { serviceConnection: { config: { ...conn, tableFilterPattern: { includes: ['(?>a+)b'] } } } },
-      /tableFilterPattern\.includes\[0\].*an atomic group/],
-    ['/v1/ingest', { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['a{5000}'] } } } },
-      /tableFilterPattern\.includes\[0\].*a repetition count over 1000/],
-    ['/v1/test-connection', { ...conn, schemaFilterPattern: { includes: ['(a)?(?(1)b|c)'] } },
-      /^Invalid regex in body\/schemaFilterPattern\.includes\[0\].*a conditional group/],
-    ['/v1/test-connection', { serviceConnection: { config: { ...conn, schemaFilterPattern: { includes: ['(\\w+)_\\1'] } } } },
-      /^Invalid regex in body\/serviceConnection\/config\/schemaFilterPattern\.includes\[0\].*a backreference/],
-    ['/v1/test-connection', { connection: { config: { ...conn, schemaFilterPattern: { excludes: ['x(?=y)'] } } }, serviceType: 'Database' },
-      /^Invalid regex in body\/connection\/config\/schemaFilterPattern\.excludes\[0\].*a lookahead assertion/],
+    [
+      '/v1/ingest',
+      { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { includes: ['(\\w+)_\\1'] } } } },
+      /^Invalid regex in body\/sourceConfig\/config\/schemaFilterPattern\.includes\[0\]: "\(\\\\w\+\)_\\\\1": a backreference \(\\1\) is not supported/,
+    ],
+    [
+      '/v1/ingest',
+      { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['ok'], excludes: ['.*(?<!_v2)$'] } } } },
+      /body\/sourceConfig\/config\/tableFilterPattern\.excludes\[0\].*a lookbehind assertion/,
+    ],
+    [
+      '/v1/ingest',
+      { serviceName: 'x', serviceConnection: { config: { ...conn, databaseFilterPattern: { excludes: ['(?P<d>a)(?P=d)'] } } } },
+      /body\/serviceConnection\/config\/databaseFilterPattern\.excludes\[0\].*a backreference \(\(\?P=name\)\)/,
+    ],
+    [
+      '/v1/databases',
+      { serviceConnection: { config: conn }, sourceConfig: { config: { schemaFilterPattern: { includes: ['sales(?=_)'] } } } },
+      /body\/sourceConfig\/config\/schemaFilterPattern\.includes\[0\].*a lookahead assertion/,
+    ],
+    ['/v1/databases', { serviceConnection: { config: { ...conn, tableFilterPattern: { includes: ['(?>a+)b'] } } } }, /tableFilterPattern\.includes\[0\].*an atomic group/],
+    [
+      '/v1/ingest',
+      { serviceName: 'x', serviceConnection: { config: conn }, sourceConfig: { config: { tableFilterPattern: { includes: ['a{5000}'] } } } },
+      /tableFilterPattern\.includes\[0\].*a repetition count over 1000/,
+    ],
+    ['/v1/test-connection', { ...conn, schemaFilterPattern: { includes: ['(a)?(?(1)b|c)'] } }, /^Invalid regex in body\/schemaFilterPattern\.includes\[0\].*a conditional group/],
+    [
+      '/v1/test-connection',
+      { serviceConnection: { config: { ...conn, schemaFilterPattern: { includes: ['(\\w+)_\\1'] } } } },
+      /^Invalid regex in body\/serviceConnection\/config\/schemaFilterPattern\.includes\[0\].*a backreference/,
+    ],
+    [
+      '/v1/test-connection',
+      { connection: { config: { ...conn, schemaFilterPattern: { excludes: ['x(?=y)'] } } }, serviceType: 'Database' },
+      /^Invalid regex in body\/connection\/config\/schemaFilterPattern\.excludes\[0\].*a lookahead assertion/,
+    ],
   ]
   for (const [url, payload, message] of cases) {
     const res = await h.app.inject({ method: 'POST', url, payload })

@@ -50,18 +50,26 @@ t.test('the nested column tree: structs in structs, arrays of structs, arrays of
     ],
   })
   t.same(col('line_items').children[2], { name: 'price', dataType: 'DECIMAL', dataTypeDisplay: 'decimal(10,2)', precision: 10, scale: 2 })
-  t.same(col('matrix'), {
-    name: 'matrix',
-    dataType: 'ARRAY',
-    dataTypeDisplay: 'array<array<struct<a:int,b:string>>>',
-    arrayDataType: 'ARRAY',
-    ordinalPosition: 5,
-    children: [
-      { name: 'a', dataType: 'INT', dataTypeDisplay: 'int' },
-      { name: 'b', dataType: 'STRING', dataTypeDisplay: 'string' },
-    ],
-  }, 'an array of arrays of structs keeps its struct fields (upstream loses them)')
-  t.same(col('legacy_names').children.map((c: { name: string }) => c.name), ['first-name', 'last name', 'order'], 'backticked field names unquoted')
+  t.same(
+    col('matrix'),
+    {
+      name: 'matrix',
+      dataType: 'ARRAY',
+      dataTypeDisplay: 'array<array<struct<a:int,b:string>>>',
+      arrayDataType: 'ARRAY',
+      ordinalPosition: 5,
+      children: [
+        { name: 'a', dataType: 'INT', dataTypeDisplay: 'int' },
+        { name: 'b', dataType: 'STRING', dataTypeDisplay: 'string' },
+      ],
+    },
+    'an array of arrays of structs keeps its struct fields (upstream loses them)',
+  )
+  t.same(
+    col('legacy_names').children.map((c: { name: string }) => c.name),
+    ['first-name', 'last name', 'order'],
+    'backticked field names unquoted',
+  )
   t.match(col('attributes'), { dataType: 'MAP', dataTypeDisplay: 'map<string,array<int>>' })
   // A top-level uniontype is not complex for upstream: its Athena dialect types it NULL (dataLength 1, constraint NULL).
   t.match(col('contact_value'), { dataType: 'NULL', dataTypeDisplay: 'uniontype<int,string>', dataLength: 1, constraint: 'NULL' })
@@ -75,7 +83,10 @@ t.test('Iceberg: the non-current column is dropped, positions stay contiguous, t
   const names = tx.columns.map((c: { name: string }) => c.name)
   t.notOk(names.includes('legacy_amount'), 'iceberg.field.current=false is gone')
   t.same(names, ['txn_id', 'account_id', 'amount', 'currency', 'txn_ts', 'merchant', 'tags'])
-  t.same(tx.columns.map((c: { ordinalPosition: number }) => c.ordinalPosition), [1, 2, 3, 4, 5, 6, 7])
+  t.same(
+    tx.columns.map((c: { ordinalPosition: number }) => c.ordinalPosition),
+    [1, 2, 3, 4, 5, 6, 7],
+  )
   t.equal(tx.locationPath, 's3://acme-lakehouse-123456789012/warehouse/lakehouse.db/transactions')
 })
 
@@ -104,10 +115,25 @@ t.test('partition interval types come from partition projection', async (t) => {
   })
   const orders = table(records, 'orders')
   t.equal(orders.tableType, 'Partitioned')
-  t.same(orders.tablePartition, { columns: [{ columnName: 'dt', intervalType: 'COLUMN-VALUE' }, { columnName: 'region', intervalType: 'COLUMN-VALUE' }] })
-  t.same(orders.columns.slice(-2).map((c: { name: string; ordinalPosition: number }) => [c.name, c.ordinalPosition]), [['dt', 11], ['region', 12]], 'partition keys follow the 10 storage columns')
+  t.same(orders.tablePartition, {
+    columns: [
+      { columnName: 'dt', intervalType: 'COLUMN-VALUE' },
+      { columnName: 'region', intervalType: 'COLUMN-VALUE' },
+    ],
+  })
+  t.same(
+    orders.columns.slice(-2).map((c: { name: string; ordinalPosition: number }) => [c.name, c.ordinalPosition]),
+    [
+      ['dt', 11],
+      ['region', 12],
+    ],
+    'partition keys follow the 10 storage columns',
+  )
   t.equal(orders.fileFormat, 'parquet')
-  t.match(orders.columns.find((c: { name: string }) => c.name === 'total_amount'), { dataType: 'DECIMAL', precision: 12, scale: 2 })
+  t.match(
+    orders.columns.find((c: { name: string }) => c.name === 'total_amount'),
+    { dataType: 'DECIMAL', precision: 12, scale: 2 },
+  )
 })
 
 t.test('FQN parts containing a dot are quoted; names with ", :: or > are encoded as upstream encodes them', async (t) => {
@@ -121,9 +147,15 @@ t.test('FQN parts containing a dot are quoted; names with ", :: or > are encoded
   t.same(records.find((r) => r.kind === 'database')!.entity, withSourceHash({ name: 'aws.catalog', service: '"prod.athena"' }))
   t.equal(table(records, 'web.sessions').databaseSchema, '"prod.athena"."aws.catalog".lakehouse')
   const encoded = table(records, 'say __reserved__quote__hi__reserved__quote____reserved__colon__v__reserved__arrow__2')
-  t.same(encoded.columns.map((c: { name: string }) => c.name), ['a__reserved__arrow__b'])
+  t.same(
+    encoded.columns.map((c: { name: string }) => c.name),
+    ['a__reserved__arrow__b'],
+  )
   const stale = records.find((r) => r.kind === 'staleScope' && r.entity.scopeFqn === '"prod.athena"."aws.catalog".lakehouse')!
-  t.ok(stale.entity.seenFqns.includes('"prod.athena"."aws.catalog".lakehouse.say __reserved__quote__hi__reserved__quote____reserved__colon__v__reserved__arrow__2'), 'the stale scope names it by its encoded FQN')
+  t.ok(
+    stale.entity.seenFqns.includes('"prod.athena"."aws.catalog".lakehouse.say __reserved__quote__hi__reserved__quote____reserved__colon__v__reserved__arrow__2'),
+    'the stale scope names it by its encoded FQN',
+  )
   const status = records.at(-1)!.entity
   t.equal(status.errors, 0, 'not refused')
   t.equal(status.warnings, 3, 'the table name and the column name were encoded (and clickstream, filtered out, gets no clean-up)')

@@ -80,7 +80,11 @@ t.test('under concurrency each schema comes before its tables, grouped, tables i
   const records = await ingest(h, { schemaConcurrency: 8 })
   t.same(invalidRecords(records.slice(0, 50)), [])
   const schemas = records.filter((r) => r.kind === 'databaseSchema').map((r) => r.entity.name)
-  t.same(schemas, Array.from({ length: 12 }, (_, i) => `schema_${String(i).padStart(4, '0')}`), 'schemas in Glue order')
+  t.same(
+    schemas,
+    Array.from({ length: 12 }, (_, i) => `schema_${String(i).padStart(4, '0')}`),
+    'schemas in Glue order',
+  )
   let current = ''
   const perSchema = new Map<string, string[]>()
   for (const r of records) {
@@ -162,7 +166,11 @@ t.test('a slow client slows the reading: nothing piles up in memory', async (t) 
 t.test('progress is logged during a long ingest and the status line carries totals and elapsed time', async (t) => {
   const h = await startHarness(t, { catalog: generateCatalog({ schemas: 6, tablesPerSchema: 300, columnsPerTable: 3 }), latencyMs: 15, config: { progressIntervalMs: 40 } })
   const records = await ingest(h)
-  const progress = h.logs().split('\n').filter((l) => l.includes('ingest progress')).map((l) => JSON.parse(l).progress)
+  const progress = h
+    .logs()
+    .split('\n')
+    .filter((l) => l.includes('ingest progress'))
+    .map((l) => JSON.parse(l).progress)
   t.ok(progress.length >= 2, `progress logged ${progress.length} times`)
   t.match(progress.at(-1), { schemasDone: 6, schemasTotal: 6, tables: 1800, tablesPerSecond: Number })
   const status = records.at(-1)!

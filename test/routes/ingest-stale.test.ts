@@ -27,7 +27,10 @@ const scopeOf = (r: StreamRecord[], schema: string) => scopes(r).find((s) => s.s
 t.test('a cleanly listed schema yields its staleScope right after its last table; an empty one too', async (t) => {
   const h = await startHarness(t)
   const records = await ingest(h)
-  t.same(scopes(records).map((s) => s.scopeFqn), ['sales', 'lakehouse', 'empty_schema', 'clickstream', 'Legacy_Mixed_Case'].map((s) => `svc.default.${s}`))
+  t.same(
+    scopes(records).map((s) => s.scopeFqn),
+    ['sales', 'lakehouse', 'empty_schema', 'clickstream', 'Legacy_Mixed_Case'].map((s) => `svc.default.${s}`),
+  )
   t.same(scopeOf(records, 'sales'), {
     scopeFqn: 'svc.default.sales',
     scopeEntityType: 'databaseSchema',
@@ -89,7 +92,10 @@ t.test('a table that cannot be mapped keeps its schema from the clean-up', async
 t.test('filtered schemas yield none and a warning; markDeletedTables off yields none at all', async (t) => {
   const h = await startHarness(t)
   const filtered = await ingest(h, { schemaFilterPattern: { includes: ['^sales$'] } })
-  t.same(scopes(filtered).map((s) => s.scopeFqn), ['svc.default.sales'])
+  t.same(
+    scopes(filtered).map((s) => s.scopeFqn),
+    ['svc.default.sales'],
+  )
   t.equal(filtered.at(-1)!.entity.warnings, 1)
   t.match(h.logs(), /4 filtered schema\(s\) of svc\.default get no stale-table clean-up/)
   const off = await ingest(h, { markDeletedTables: false })
@@ -105,13 +111,20 @@ t.test('catalogId is honoured on every Glue call', async (t) => {
   t.equal(scopes(records).length, 3)
   const glueCalls = h.aws.calls.filter((c) => c.action.startsWith('glue:'))
   t.equal(glueCalls.length, 1 + 3 * 2)
-  t.ok(glueCalls.every((c) => c.body.CatalogId === '210987654321'), 'every Glue call names the catalog')
+  t.ok(
+    glueCalls.every((c) => c.body.CatalogId === '210987654321'),
+    'every Glue call names the catalog',
+  )
 })
 
 t.test('storage lineage: container → table for every table with an S3 location, when a storage service is named', async (t) => {
   const h = await startHarness(t)
   const none = await ingest(h, { schemaFilterPattern: { includes: ['^sales$'] } }, { includeViewLineage: false })
-  t.same(none.filter((r) => r.kind === 'lineage'), [], 'no storage service named: no storage lineage')
+  t.same(
+    none.filter((r) => r.kind === 'lineage'),
+    [],
+    'no storage service named: no storage lineage',
+  )
   const lakehouse = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'lakehouse')!
   lakehouse.Tables[0]!.StorageDescriptor!.Location = 's3a://acme-lakehouse-123456789012/warehouse/lakehouse.db/dim_date'
   const records = await ingest(h, { schemaFilterPattern: { includes: ['^sales$', '^lakehouse$'] } }, { storageServiceName: 's3_prod', includeViewLineage: false })

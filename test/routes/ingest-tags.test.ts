@@ -29,16 +29,35 @@ t.test('LF-tags become classifications, tags and tag labels on tables and column
   t.same(classifications.sort(), ['classification', 'domain', 'tier'])
   const firstEntity = records.findIndex((r) => r.kind === 'database')
   t.ok(records.findLastIndex((r) => r.kind === 'tag') < firstEntity, 'tags exist before any entity that carries them')
-  t.same(records.filter((r) => r.kind === 'tag' && r.entity.classification === 'domain').map((r) => r.entity.name).sort(), ['analytics.core', 'finance', 'sales'])
+  t.same(
+    records
+      .filter((r) => r.kind === 'tag' && r.entity.classification === 'domain')
+      .map((r) => r.entity.name)
+      .sort(),
+    ['analytics.core', 'finance', 'sales'],
+  )
   const orders = table(records, 'orders')
-  t.same(orders.tags.map((l: { tagFQN: string }) => l.tagFQN), ['domain.sales', 'tier.gold'], 'own tag plus the one inherited from the database')
+  t.same(
+    orders.tags.map((l: { tagFQN: string }) => l.tagFQN),
+    ['domain.sales', 'tier.gold'],
+    'own tag plus the one inherited from the database',
+  )
   t.same(orders.tags[1], label('tier.gold'))
   const email = table(records, 'customers').columns.find((c: { name: string }) => c.name === 'email')
-  t.ok(email.tags.some((l: { tagFQN: string }) => l.tagFQN === 'classification.pii'), 'column tag')
+  t.ok(
+    email.tags.some((l: { tagFQN: string }) => l.tagFQN === 'classification.pii'),
+    'column tag',
+  )
   const tx = table(records, 'transactions')
-  t.ok(tx.tags.some((l: { tagFQN: string }) => l.tagFQN === 'domain.finance'), 'a table tag overriding its database tag')
+  t.ok(
+    tx.tags.some((l: { tagFQN: string }) => l.tagFQN === 'domain.finance'),
+    'a table tag overriding its database tag',
+  )
   const sessions = table(records, 'web.sessions')
-  t.ok(sessions.tags.some((l: { tagFQN: string }) => l.tagFQN === 'domain."analytics.core"'), 'a dotted value is quoted in the tag FQN')
+  t.ok(
+    sessions.tags.some((l: { tagFQN: string }) => l.tagFQN === 'domain."analytics.core"'),
+    'a dotted value is quoted in the tag FQN',
+  )
   t.ok(h.aws.count('lakeformation:ListLFTags') === 1, 'LF-tags are listed once')
   t.equal(h.aws.calls.filter((c) => c.action === 'lakeformation:GetResourceLFTags').length, 0, 'no per-table LF call')
 })
@@ -81,20 +100,36 @@ t.test('a blank LF-tag value is skipped (no tag, no label) and named in a warnin
   const h = await startHarness(t, { catalog })
   const records = await ingest(h)
   t.same(schema(records, 'sales').tags, [label('domain.sales')], 'the blank tier value is not a label')
-  t.notOk(records.some((r) => r.kind === 'tag' && r.entity.name.trim() === ''), 'nor a tag')
-  t.notOk(table(records, 'customers').tags?.some((l: { tagFQN: string }) => l.tagFQN.startsWith('tier.')), 'nor inherited by its tables')
+  t.notOk(
+    records.some((r) => r.kind === 'tag' && r.entity.name.trim() === ''),
+    'nor a tag',
+  )
+  t.notOk(
+    table(records, 'customers').tags?.some((l: { tagFQN: string }) => l.tagFQN.startsWith('tier.')),
+    'nor inherited by its tables',
+  )
   t.match(h.logs(), /LF-tag \\"tier= {3}\\" is not ingested: its value is blank/)
 })
 
 t.test('the sink writes schemas with their tags, after the tags exist (the server refuses a label without its tag)', async (t) => {
   const h = await startHarness(t, { config: { openMetadataSink: { concurrency: 8, maxAttempts: 2, requestTimeoutMs: 5_000, retryBaseMs: 5, maxRetryDelayMs: 100 } } })
   const om = await startFakeOm(t)
-  const records = await ingest(h, { schemaFilterPattern: { includes: ['^sales$', '^lakehouse$'] } }, {
-    sink: { type: 'metadata-rest', config: {} },
-    workflowConfig: { openMetadataServerConfig: { hostPort: om.url, authProvider: 'openmetadata', securityConfig: { jwtToken: om.token } } },
-  })
+  const records = await ingest(
+    h,
+    { schemaFilterPattern: { includes: ['^sales$', '^lakehouse$'] } },
+    {
+      sink: { type: 'metadata-rest', config: {} },
+      workflowConfig: { openMetadataServerConfig: { hostPort: om.url, authProvider: 'openmetadata', securityConfig: { jwtToken: om.token } } },
+    },
+  )
   const schemas = records.filter((r) => r.kind === 'databaseSchema') as Array<StreamRecord & { sink: any }>
-  t.same(schemas.map((r) => [r.entity.name, r.sink.status]), [['sales', 'written'], ['lakehouse', 'written']])
+  t.same(
+    schemas.map((r) => [r.entity.name, r.sink.status]),
+    [
+      ['sales', 'written'],
+      ['lakehouse', 'written'],
+    ],
+  )
   t.same(om.byFqn('databaseSchema', 'svc.default.sales')!.request.tags, [label('domain.sales')], 'stored with its tags (validated by the fake server)')
   t.same(om.byFqn('databaseSchema', 'svc.default.lakehouse')!.request.tags, [label('domain."analytics.core"')])
   const at = (type: string, fqn: string) => om.writes.findIndex((w) => w.type === type && w.fqn === fqn)

@@ -41,7 +41,10 @@ t.test('every table typed as upstream types it: View, Partitioned with partition
   const typed = tables(records).map((e) => [`${e.databaseSchema.split('.').slice(1).join('.')}.${e.name}`, e.tableType])
   const clickstream = typed.filter(([fqn]) => fqn.startsWith('default.clickstream.'))
   t.equal(clickstream.length, 250)
-  t.ok(clickstream.every(([, type]) => type === 'Partitioned'), 'the 250 clickstream tables (partitioned by dt) are Partitioned')
+  t.ok(
+    clickstream.every(([, type]) => type === 'Partitioned'),
+    'the 250 clickstream tables (partitioned by dt) are Partitioned',
+  )
   t.equal(typed.filter(([, type]) => type === 'Partitioned').length, 254, "the demo's 253 partitioned tables, and governed_daily")
   t.same(Object.fromEntries(typed.filter(([fqn]) => !fqn.startsWith('default.clickstream.'))), {
     'default.sales.customer_profiles': 'External',
@@ -98,7 +101,13 @@ t.test('a federated table in Presto spellings: complex columns, top-level primit
 t.test('includeDDL: tables carry their CREATE statement, views their SQL; off by default; no query either way', async (t) => {
   const h = await startHarness(t)
   const off = await ingest(h)
-  t.same(tables(off).filter((e) => e.tableType !== 'View' && 'schemaDefinition' in e).map((e) => e.name), [], 'off: no table DDL')
+  t.same(
+    tables(off)
+      .filter((e) => e.tableType !== 'View' && 'schemaDefinition' in e)
+      .map((e) => e.name),
+    [],
+    'off: no table DDL',
+  )
   const on = await ingest(h, { includeDDL: true })
   const orders = table(on, 'orders')
   t.match(orders.schemaDefinition, /^CREATE EXTERNAL TABLE `sales`\.`orders`\(\n {2}`order_id` bigint/)
@@ -106,7 +115,12 @@ t.test('includeDDL: tables carry their CREATE statement, views their SQL; off by
   t.match(orders.schemaDefinition, /\nLOCATION\n {2}'s3:\/\/acme-datalake-123456789012\/sales\/orders\/'\n/)
   t.match(table(on, 'transactions').schemaDefinition, /^CREATE TABLE `lakehouse`\.`transactions`\(/, 'Iceberg: CREATE TABLE')
   t.match(table(on, 'orders_enriched').schemaDefinition, /^SELECT o\.order_id/, 'a view keeps its SQL')
-  t.ok(tables(on).filter((e) => e.tableType !== 'View').every((e) => typeof e.schemaDefinition === 'string'), 'every table has one')
+  t.ok(
+    tables(on)
+      .filter((e) => e.tableType !== 'View')
+      .every((e) => typeof e.schemaDefinition === 'string'),
+    'every table has one',
+  )
   t.equal(h.aws.count('athena:StartQueryExecution'), 0, 'built from what Glue returned: no query ran')
 })
 

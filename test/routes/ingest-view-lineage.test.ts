@@ -25,17 +25,29 @@ t.test("a view's SQL gives one edge per table it reads, with column lineage, aft
   const h = await startHarness(t)
   const records = await ingest(h)
   const lineage = records.filter((r) => r.kind === 'lineage')
-  t.same(lineage.map((r) => [r.entity.edge.fromEntity, r.entity.edge.toEntity]), [
-    [{ type: 'table', fullyQualifiedName: 'svc.default.sales.orders' }, { type: 'table', fullyQualifiedName: 'svc.default.sales.orders_enriched' }],
-    [{ type: 'table', fullyQualifiedName: 'svc.default.sales.customers' }, { type: 'table', fullyQualifiedName: 'svc.default.sales.orders_enriched' }],
-  ])
+  t.same(
+    lineage.map((r) => [r.entity.edge.fromEntity, r.entity.edge.toEntity]),
+    [
+      [
+        { type: 'table', fullyQualifiedName: 'svc.default.sales.orders' },
+        { type: 'table', fullyQualifiedName: 'svc.default.sales.orders_enriched' },
+      ],
+      [
+        { type: 'table', fullyQualifiedName: 'svc.default.sales.customers' },
+        { type: 'table', fullyQualifiedName: 'svc.default.sales.orders_enriched' },
+      ],
+    ],
+  )
   const fromOrders = lineage[0]!.entity.edge.lineageDetails
   t.equal(fromOrders.source, 'ViewLineage')
   t.match(fromOrders.sqlQuery, /^SELECT o\.order_id/)
-  t.same(fromOrders.columnsLineage.find((c: { toColumn: string }) => c.toColumn.endsWith('.order_id')), {
-    fromColumns: ['svc.default.sales.orders.order_id'],
-    toColumn: 'svc.default.sales.orders_enriched.order_id',
-  })
+  t.same(
+    fromOrders.columnsLineage.find((c: { toColumn: string }) => c.toColumn.endsWith('.order_id')),
+    {
+      fromColumns: ['svc.default.sales.orders.order_id'],
+      toColumn: 'svc.default.sales.orders_enriched.order_id',
+    },
+  )
   const name = lineage[1]!.entity.edge.lineageDetails.columnsLineage.find((c: { toColumn: string }) => c.toColumn.endsWith('.customer_name'))
   t.same(name.fromColumns, ['svc.default.sales.customers.first_name', 'svc.default.sales.customers.last_name'])
   t.match(name.function, /concat/)
@@ -57,12 +69,18 @@ t.test('a view whose SQL cannot be parsed is a warning, never a failure', async 
   const status = records.at(-1)!.entity
   t.equal(status.errors, 0)
   t.equal(status.warnings, 2, 'the broken view, plus the filtered schemas getting no stale-table clean-up')
-  t.ok(records.some((r) => r.kind === 'table' && r.entity.name === 'broken_view'), 'the view itself is ingested')
+  t.ok(
+    records.some((r) => r.kind === 'table' && r.entity.name === 'broken_view'),
+    'the view itself is ingested',
+  )
   t.match(h.logs(), /svc\.default\.lakehouse\.broken_view: view SQL could not be parsed for lineage/)
 })
 
 t.test('includeViewLineage: false emits none', async (t) => {
   const h = await startHarness(t)
   const records = await ingest(h, { includeViewLineage: false })
-  t.same(records.filter((r) => r.kind === 'lineage'), [])
+  t.same(
+    records.filter((r) => r.kind === 'lineage'),
+    [],
+  )
 })

@@ -47,7 +47,10 @@ t.test('the sample catalog streams as NDJSON: parents first, status last, every 
   t.equal(status.totals!.databaseSchemas, 5)
   t.equal(tables(records).length, 5 + 3 + 250 + 2)
   t.type(status.elapsedMs, 'number')
-  t.same(records.filter((r) => r.kind === 'database').map((r) => r.entity), [withSourceHash({ name: 'default', service: 'athena_prod' })])
+  t.same(
+    records.filter((r) => r.kind === 'database').map((r) => r.entity),
+    [withSourceHash({ name: 'default', service: 'athena_prod' })],
+  )
   const svc = records[0]!.entity
   t.equal(svc.serviceType, 'Athena')
   t.notOk(JSON.stringify(svc).includes(TEST_SECRETS.secretAccessKey), 'the service connection carries no secret')
@@ -61,8 +64,14 @@ t.test('no per-table call: a schema of 250 tables costs exactly 3 GetTables call
   t.equal(tables(records).length, 250)
   const { 'glue:GetDatabases': dbs, 'glue:GetTables': tablesCalls, ...others } = h.aws.counts()
   t.same({ dbs, tablesCalls }, { dbs: 1, tablesCalls: 3 })
-  t.ok(Object.keys(others).every((a) => a.startsWith('lakeformation:')), `nothing but the batched LF-tag searches besides (${JSON.stringify(others)})`)
-  t.ok(h.aws.calls.filter((c) => c.action === 'glue:GetTables').every((c) => c.body.MaxResults === 100), 'pages of 100')
+  t.ok(
+    Object.keys(others).every((a) => a.startsWith('lakeformation:')),
+    `nothing but the batched LF-tag searches besides (${JSON.stringify(others)})`,
+  )
+  t.ok(
+    h.aws.calls.filter((c) => c.action === 'glue:GetTables').every((c) => c.body.MaxResults === 100),
+    'pages of 100',
+  )
 })
 
 t.test('Accept: application/json answers one document with the same records', async (t) => {
@@ -74,7 +83,10 @@ t.test('Accept: application/json answers one document with the same records', as
   const doc = res.json()
   t.same(doc.databaseService, stream[0]!.entity)
   t.same(doc.tables, tables(stream))
-  t.same(doc.databaseSchemas, stream.filter((r) => r.kind === 'databaseSchema').map((r) => r.entity))
+  t.same(
+    doc.databaseSchemas,
+    stream.filter((r) => r.kind === 'databaseSchema').map((r) => r.entity),
+  )
   t.same(doc.status, stream.at(-1)!.entity)
   const lists: Record<string, string> = { classification: 'classifications', tag: 'tags', database: 'databases', lineage: 'lineage', staleScope: 'staleScopes' }
   for (const [kind, list] of Object.entries(lists)) {
@@ -119,7 +131,10 @@ t.test('a schema whose listing fails is a failure for that schema only; the inge
   t.equal(status.failures[0].name, 'athena_prod.default.lakehouse')
   t.match(status.failures[0].error, /glue:GetTables/)
   t.equal(tables(records).length, 5 + 250 + 2, 'every other schema was read')
-  t.ok(records.some((r) => r.kind === 'databaseSchema' && r.entity.name === 'lakehouse'), 'the schema itself is still emitted')
+  t.ok(
+    records.some((r) => r.kind === 'databaseSchema' && r.entity.name === 'lakehouse'),
+    'the schema itself is still emitted',
+  )
   t.same(invalidRecords(records), [])
 })
 
@@ -128,17 +143,25 @@ t.test('an unparseable column type is an UNKNOWN column and a logged warning, ne
   const sales = h.aws.catalog.glue[h.aws.catalog.accountId]!.find((d) => d.Name === 'sales')!
   const broken = structuredClone(sales.Tables[0]!)
   broken.Name = 'broken_types'
-  broken.StorageDescriptor!.Columns = [{ Name: 'bad', Type: 'struct<a:int' }, { Name: 'good', Type: 'int' }]
+  broken.StorageDescriptor!.Columns = [
+    { Name: 'bad', Type: 'struct<a:int' },
+    { Name: 'good', Type: 'int' },
+  ]
   sales.Tables.push(broken)
   const records = parseNdjson((await ingest(h, source(h))).body)
   t.same(invalidRecords(records), [])
   const status = records.at(-1)!.entity
   t.equal(status.errors, 0)
   t.equal(status.warnings, 1)
-  t.same(byName(records, 'broken_types').columns.slice(0, 2).map((c: { name: string; dataType: string; dataTypeDisplay: string }) => [c.name, c.dataType, c.dataTypeDisplay]), [
-    ['bad', 'UNKNOWN', 'struct<a:int'],
-    ['good', 'INT', 'int'],
-  ])
+  t.same(
+    byName(records, 'broken_types')
+      .columns.slice(0, 2)
+      .map((c: { name: string; dataType: string; dataTypeDisplay: string }) => [c.name, c.dataType, c.dataTypeDisplay]),
+    [
+      ['bad', 'UNKNOWN', 'struct<a:int'],
+      ['good', 'INT', 'int'],
+    ],
+  )
   t.match(h.logs(), /athena_prod\.default\.sales: table .*broken_types.*: column .*bad.*: unparseable type/, 'the warning names schema, table and column')
 })
 
@@ -159,14 +182,23 @@ t.test('a table OpenMetadata cannot name is a failure with its FQN; the rest goe
 t.test('federated catalogs become further databases when the source asks for them', async (t) => {
   const h = await startHarness(t)
   const off = parseNdjson((await ingest(h, source(h))).body)
-  t.same(off.filter((r) => r.kind === 'database').map((r) => r.entity.name), ['default'])
+  t.same(
+    off.filter((r) => r.kind === 'database').map((r) => r.entity.name),
+    ['default'],
+  )
   t.equal(h.aws.count('athena:ListDataCatalogs'), 0, 'off by default: Athena is not asked')
   h.aws.reset()
   const on = parseNdjson((await ingest(h, source(h, { options: { includeFederatedCatalogs: true } }))).body)
-  t.same(on.filter((r) => r.kind === 'database').map((r) => r.entity.name), ['default', 'mysql_federated'])
+  t.same(
+    on.filter((r) => r.kind === 'database').map((r) => r.entity.name),
+    ['default', 'mysql_federated'],
+  )
   const products = byName(on, 'products')
   t.equal(products.databaseSchema, 'athena_prod.mysql_federated.shop')
-  t.ok(h.aws.calls.filter((c) => c.action.startsWith('athena:List')).every((c) => !c.body.MaxResults || c.body.MaxResults <= 50), 'pages of 50')
+  t.ok(
+    h.aws.calls.filter((c) => c.action.startsWith('athena:List')).every((c) => !c.body.MaxResults || c.body.MaxResults <= 50),
+    'pages of 50',
+  )
   t.same(invalidRecords(on), [])
 })
 
@@ -175,7 +207,10 @@ t.test('databaseName names the Glue catalog database', async (t) => {
   const body = source(h)
   ;(body.serviceConnection.config as Record<string, unknown>).databaseName = 'awsdatacatalog'
   const records = parseNdjson((await ingest(h, body)).body)
-  t.same(records.filter((r) => r.kind === 'database').map((r) => r.entity.name), ['awsdatacatalog'])
+  t.same(
+    records.filter((r) => r.kind === 'database').map((r) => r.entity.name),
+    ['awsdatacatalog'],
+  )
   t.equal(byName(records, 'orders').databaseSchema, 'athena_prod.awsdatacatalog.sales')
 })
 

@@ -12,27 +12,70 @@ const source = (h: H) => ({ serviceName: 'svc', serviceConnection: { config: ath
 t.test('configuration: defaults, env names and validation', async (t) => {
   const c = loadConfig({})
   t.match(c, {
-    bodyLimitBytes: 1_048_576, rateLimitMax: 120, rateLimitWindowMs: 60_000, maxConcurrentIngests: 4,
-    requestTimeoutMs: 30_000, connectionTimeoutMs: 300_000, maxEventLoopDelayMs: 1_000, maxEventLoopUtilization: 0,
-    maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfterSeconds: 10, shutdownGraceMs: 10_000, trustProxy: false, endpointAllowlist: [],
+    bodyLimitBytes: 1_048_576,
+    rateLimitMax: 120,
+    rateLimitWindowMs: 60_000,
+    maxConcurrentIngests: 4,
+    requestTimeoutMs: 30_000,
+    connectionTimeoutMs: 300_000,
+    maxEventLoopDelayMs: 1_000,
+    maxEventLoopUtilization: 0,
+    maxHeapUsedBytes: 0,
+    maxRssBytes: 0,
+    retryAfterSeconds: 10,
+    shutdownGraceMs: 10_000,
+    trustProxy: false,
+    endpointAllowlist: [],
   })
   const e = loadConfig({
-    BODY_LIMIT_BYTES: '2048', RATE_LIMIT_MAX: '0', RATE_LIMIT_WINDOW_MS: '1000', MAX_CONCURRENT_INGESTS: '2', REQUEST_TIMEOUT_MS: '5000',
-    CONNECTION_TIMEOUT_MS: '6000', MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0.95', MAX_HEAP_USED_BYTES: '1000000',
-    MAX_RSS_BYTES: '2000000', RETRY_AFTER_SECONDS: '3', SHUTDOWN_GRACE_MS: '2500', TRUST_PROXY: '1', ENDPOINT_ALLOWLIST: '*.amazonaws.com,localhost',
+    BODY_LIMIT_BYTES: '2048',
+    RATE_LIMIT_MAX: '0',
+    RATE_LIMIT_WINDOW_MS: '1000',
+    MAX_CONCURRENT_INGESTS: '2',
+    REQUEST_TIMEOUT_MS: '5000',
+    CONNECTION_TIMEOUT_MS: '6000',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_EVENT_LOOP_UTILIZATION: '0.95',
+    MAX_HEAP_USED_BYTES: '1000000',
+    MAX_RSS_BYTES: '2000000',
+    RETRY_AFTER_SECONDS: '3',
+    SHUTDOWN_GRACE_MS: '2500',
+    TRUST_PROXY: '1',
+    ENDPOINT_ALLOWLIST: '*.amazonaws.com,localhost',
     AUTH_TOKEN: ' a-token , b-token ,',
   })
   t.match(e, {
-    bodyLimitBytes: 2048, rateLimitMax: 0, rateLimitWindowMs: 1000, maxConcurrentIngests: 2, requestTimeoutMs: 5000, connectionTimeoutMs: 6000,
-    maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.95, maxHeapUsedBytes: 1_000_000, maxRssBytes: 2_000_000, retryAfterSeconds: 3,
-    shutdownGraceMs: 2500, trustProxy: 1, authTokens: ['a-token', 'b-token'],
+    bodyLimitBytes: 2048,
+    rateLimitMax: 0,
+    rateLimitWindowMs: 1000,
+    maxConcurrentIngests: 2,
+    requestTimeoutMs: 5000,
+    connectionTimeoutMs: 6000,
+    maxEventLoopDelayMs: 0,
+    maxEventLoopUtilization: 0.95,
+    maxHeapUsedBytes: 1_000_000,
+    maxRssBytes: 2_000_000,
+    retryAfterSeconds: 3,
+    shutdownGraceMs: 2500,
+    trustProxy: 1,
+    authTokens: ['a-token', 'b-token'],
   })
-  t.same(e.endpointAllowlist, [{ kind: 'suffix', suffix: 'amazonaws.com' }, { kind: 'exact', host: 'localhost' }])
+  t.same(e.endpointAllowlist, [
+    { kind: 'suffix', suffix: 'amazonaws.com' },
+    { kind: 'exact', host: 'localhost' },
+  ])
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1')
   for (const [name, value] of [
-    ['BODY_LIMIT_BYTES', '0'], ['BODY_LIMIT_BYTES', '1mb'], ['RATE_LIMIT_MAX', '-1'], ['RATE_LIMIT_WINDOW_MS', '0'], ['MAX_CONCURRENT_INGESTS', '1.5'],
-    ['MAX_EVENT_LOOP_UTILIZATION', '1.5'], ['RETRY_AFTER_SECONDS', '0'], ['SHUTDOWN_GRACE_MS', 'soon'], ['TRUST_PROXY', 'yes please'],
+    ['BODY_LIMIT_BYTES', '0'],
+    ['BODY_LIMIT_BYTES', '1mb'],
+    ['RATE_LIMIT_MAX', '-1'],
+    ['RATE_LIMIT_WINDOW_MS', '0'],
+    ['MAX_CONCURRENT_INGESTS', '1.5'],
+    ['MAX_EVENT_LOOP_UTILIZATION', '1.5'],
+    ['RETRY_AFTER_SECONDS', '0'],
+    ['SHUTDOWN_GRACE_MS', 'soon'],
+    ['TRUST_PROXY', 'yes please'],
     ['ENDPOINT_ALLOWLIST', 'http://x.com/'],
   ] as const) {
     t.throws(() => loadConfig({ [name]: value }), { message: new RegExp(name) }, `${name}=${value} is refused with a message naming it`)
@@ -57,8 +100,7 @@ t.test('body size limit: over it a 413 naming the limit, before validation; the 
 
 t.test('rate limit on /v1/*: 429 + Retry-After past the limit, per client; /health is not limited; 0 disables it', async (t) => {
   const h = await startHarness(t, { config: { rateLimitMax: 3, rateLimitWindowMs: 60_000, authTokens: [TEST_SECRETS.bearer] } })
-  const post = (authorization: string) =>
-    h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: {}, headers: { authorization } })
+  const post = (authorization: string) => h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: {}, headers: { authorization } })
   t.equal((await post('Bearer wrong')).statusCode, 401)
   t.equal((await post('Bearer wrong')).statusCode, 401)
   const third = await post(`Bearer ${TEST_SECRETS.bearer}`)
@@ -91,7 +133,6 @@ t.test('load shedding: over a threshold /v1/* gets 503 + Retry-After with a mess
   t.match(res.json(), { statusCode: 503, error: 'Service Unavailable', message: /overloaded \(heapUsedBytes over its limit\); retry after 7 s/ })
   t.equal(h.aws.count(), 0)
   t.equal((await h.app.inject({ method: 'GET', url: '/health' })).statusCode, 200, 'liveness is not shed')
-
 })
 
 t.test('MAX_CONCURRENT_INGESTS: ingests and listings over it get 503 + Retry-After; slots come back', async (t) => {

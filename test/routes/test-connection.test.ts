@@ -15,7 +15,11 @@ interface Step {
   executedCommand?: string
   diagnosis?: { title?: string; remediation?: string }
 }
-interface Result { status: string; steps: Step[]; lastUpdatedAt: number }
+interface Result {
+  status: string
+  steps: Step[]
+  lastUpdatedAt: number
+}
 
 async function post(h: Awaited<ReturnType<typeof startHarness>>, body: unknown) {
   const res = await h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: body as object })
@@ -39,12 +43,15 @@ t.test('a good connection passes the four steps, in order, in each of the three 
     const { status, body: result } = await post(h, body)
     t.equal(status, 200, form)
     t.equal(result.status, 'Successful', `${form}: ${JSON.stringify(result.steps)}`)
-    t.same(result.steps.map((s) => [s.name, s.mandatory, s.passed]), [
-      ['CheckAccess', true, true],
-      ['GetSchemas', true, true],
-      ['GetTables', true, true],
-      ['GetViews', false, true],
-    ])
+    t.same(
+      result.steps.map((s) => [s.name, s.mandatory, s.passed]),
+      [
+        ['CheckAccess', true, true],
+        ['GetSchemas', true, true],
+        ['GetTables', true, true],
+        ['GetViews', false, true],
+      ],
+    )
     assertValid(t, result)
   }
   t.ok(h.aws.count('athena:StartQueryExecution') >= 3, 'SELECT 1 ran through Athena each time')
@@ -61,14 +68,21 @@ t.test('access denied on Glue: GetSchemas fails naming glue:GetDatabases, later 
   const { status, body } = await post(h, athenaConnection(h.aws))
   t.equal(status, 200)
   t.equal(body.status, 'Failed')
-  t.same(body.steps.map((s) => [s.name, s.passed]), [
-    ['CheckAccess', true],
-    ['GetSchemas', false],
-    ['GetTables', false],
-    ['GetViews', false],
-  ])
+  t.same(
+    body.steps.map((s) => [s.name, s.passed]),
+    [
+      ['CheckAccess', true],
+      ['GetSchemas', false],
+      ['GetTables', false],
+      ['GetViews', false],
+    ],
+  )
   const schemas = body.steps[1]!
-  t.same(body.steps.map((s) => s.status), ['Passed', 'Failed', 'Failed', 'Warning'], 'an optional step that fails is a Warning')
+  t.same(
+    body.steps.map((s) => s.status),
+    ['Passed', 'Failed', 'Failed', 'Warning'],
+    'an optional step that fails is a Warning',
+  )
   t.equal(schemas.diagnosis?.title, 'Failed to fetch schemas, please validate if the user has enough privilege to fetch schemas.')
   t.match(schemas.diagnosis?.remediation, /AWSQuicksightAthenaAccess/)
   t.match(schemas.message, /glue:GetDatabases/)
@@ -82,12 +96,15 @@ t.test('a failed CheckAccess short-circuits: no Glue call is made, and the later
   const h = await startHarness(t)
   const { body } = await post(h, athenaConnection(h.aws, { workgroup: 'no_such_wg' }))
   t.equal(body.status, 'Failed')
-  t.same(body.steps.map((s) => [s.name, s.mandatory, s.passed, s.status, s.skipReason]), [
-    ['CheckAccess', true, false, 'Failed', undefined],
-    ['GetSchemas', true, false, 'Skipped', 'ConnectionNotEstablished'],
-    ['GetTables', true, false, 'Skipped', 'ConnectionNotEstablished'],
-    ['GetViews', false, false, 'Skipped', 'ConnectionNotEstablished'],
-  ])
+  t.same(
+    body.steps.map((s) => [s.name, s.mandatory, s.passed, s.status, s.skipReason]),
+    [
+      ['CheckAccess', true, false, 'Failed', undefined],
+      ['GetSchemas', true, false, 'Skipped', 'ConnectionNotEstablished'],
+      ['GetTables', true, false, 'Skipped', 'ConnectionNotEstablished'],
+      ['GetViews', false, false, 'Skipped', 'ConnectionNotEstablished'],
+    ],
+  )
   const [access, ...skipped] = body.steps
   t.match(access!.message, /workgroup "no_such_wg" does not exist/)
   t.match(access!.errorLog, /^InvalidRequestException: /)
@@ -103,16 +120,19 @@ t.test('a failed CheckAccess short-circuits: no Glue call is made, and the later
   assertValid(t, body)
 })
 
-t.test("a passing run fills the current step fields: status, resultSummary, executedCommand, durationMs", async (t) => {
+t.test('a passing run fills the current step fields: status, resultSummary, executedCommand, durationMs', async (t) => {
   const h = await startHarness(t)
   const { body } = await post(h, athenaConnection(h.aws))
   t.equal(body.status, 'Successful')
-  t.same(body.steps.map((s) => [s.status, s.executedCommand?.replace(/^\/\*.*\*\/ /, '')]), [
-    ['Passed', 'SELECT 1'],
-    ['Passed', 'glue:GetDatabases'],
-    ['Passed', 'glue:GetTables'],
-    ['Passed', 'glue:GetTables'],
-  ])
+  t.same(
+    body.steps.map((s) => [s.status, s.executedCommand?.replace(/^\/\*.*\*\/ /, '')]),
+    [
+      ['Passed', 'SELECT 1'],
+      ['Passed', 'glue:GetDatabases'],
+      ['Passed', 'glue:GetTables'],
+      ['Passed', 'glue:GetTables'],
+    ],
+  )
   for (const s of body.steps) {
     t.ok(s.resultSummary && s.resultSummary === s.message, `${s.name}: resultSummary (and message, for older readers)`)
     t.ok(Number.isInteger(s.durationMs) && s.durationMs! >= 0, `${s.name}: durationMs`)
@@ -134,7 +154,9 @@ t.test('each AWS failure gets its own message', async (t) => {
     },
     {
       name: 'results bucket not writable',
-      setup: () => { h.aws.catalog.deniedS3Prefixes = ['s3://athena-results-123456789012/'] },
+      setup: () => {
+        h.aws.catalog.deniedS3Prefixes = ['s3://athena-results-123456789012/']
+      },
       step: 'CheckAccess',
       expect: /s3:PutObject/,
       log: /FAILED/,
@@ -208,7 +230,10 @@ t.test('schemaFilterPattern decides which schemas GetTables looks into; catalogI
   t.equal(body.status, 'Successful')
   t.match(body.steps[2]!.message, /No tables found/)
   const tablesCalls = h.aws.calls.filter((c) => c.action === 'glue:GetTables')
-  t.same(tablesCalls.map((c) => c.body.DatabaseName), ['empty_schema'])
+  t.same(
+    tablesCalls.map((c) => c.body.DatabaseName),
+    ['empty_schema'],
+  )
   for (const c of h.aws.calls.filter((c) => c.action.startsWith('glue:'))) {
     t.equal(c.body.CatalogId, h.aws.catalog.accountId, `${c.action} carries CatalogId`)
   }

@@ -7,11 +7,19 @@ import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
 import { SANDBOX_KEYS, startSandboxAws } from '../support/sandbox.js'
 
-interface Step { name: string; passed: boolean; message?: string; errorLog?: string }
+interface Step {
+  name: string
+  passed: boolean
+  message?: string
+  errorLog?: string
+}
 
 async function setup(t: Test) {
   const sandbox = await startSandboxAws()
-  const app = await buildApp({ logStream: false, config: { rateLimitMax: 0, maxEventLoopDelayMs: 0, aws: { maxAttempts: 1, requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, queryWaitMs: 5_000 } } })
+  const app = await buildApp({
+    logStream: false,
+    config: { rateLimitMax: 0, maxEventLoopDelayMs: 0, aws: { maxAttempts: 1, requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, queryWaitMs: 5_000 } },
+  })
   t.teardown(async () => {
     await app.close()
     await sandbox.aws.close()
@@ -76,5 +84,8 @@ t.test('keys issued by AssumeRole are verified with their own secret', async (t)
   const result = await testConnection({ assumeRoleArn: 'arn:aws:iam::123456789012:role/SandboxReader' })
   t.equal(result.status, 'Successful', JSON.stringify(result.steps))
   const dataKeys = new Set(sandbox.aws.calls.filter((c) => !c.action.startsWith('sts:')).map((c) => c.accessKeyId))
-  t.ok([...dataKeys].every((k) => k?.startsWith('ASIA')), 'Glue and Athena calls signed with the session keys')
+  t.ok(
+    [...dataKeys].every((k) => k?.startsWith('ASIA')),
+    'Glue and Athena calls signed with the session keys',
+  )
 })

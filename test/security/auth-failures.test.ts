@@ -17,7 +17,11 @@ t.test('configuration: AUTH_FAILURE_LIMIT (default 10) and MAX_CONCURRENT_TEST_C
   t.match(loadConfig({}), { authFailureLimit: 10, maxConcurrentTestConnections: 4 })
   t.match(loadConfig({ AUTH_FAILURE_LIMIT: '0', MAX_CONCURRENT_TEST_CONNECTIONS: '0' }), { authFailureLimit: 0, maxConcurrentTestConnections: 0 })
   t.match(loadConfig({ AUTH_FAILURE_LIMIT: '3', MAX_CONCURRENT_TEST_CONNECTIONS: '2' }), { authFailureLimit: 3, maxConcurrentTestConnections: 2 })
-  for (const [name, value] of [['AUTH_FAILURE_LIMIT', '-1'], ['AUTH_FAILURE_LIMIT', 'ten'], ['MAX_CONCURRENT_TEST_CONNECTIONS', '1.5']] as const) {
+  for (const [name, value] of [
+    ['AUTH_FAILURE_LIMIT', '-1'],
+    ['AUTH_FAILURE_LIMIT', 'ten'],
+    ['MAX_CONCURRENT_TEST_CONNECTIONS', '1.5'],
+  ] as const) {
     t.throws(() => loadConfig({ [name]: value }), { message: new RegExp(`^${name} must be an integer >= 0, got "${value}"`) }, `${name}=${value}`)
   }
 })
@@ -27,13 +31,18 @@ t.test('Basic: 30 wrong passwords — 401 up to the limit, then 429 for that cli
   const statuses: number[] = []
   for (let i = 0; i < 30; i++) {
     // Alternating routes: the budget is the client's, not a route's.
-    const res = i % 2
-      ? await h.app.inject({ method: 'GET', url: `${PREFIX}/health-auth`, headers: { authorization: basic(`guess-${i}`) } })
-      : await h.app.inject({ method: 'POST', url: `${PREFIX}/run_automation`, payload: {}, headers: { authorization: basic(`guess-${i}`) } })
+    const res =
+      i % 2
+        ? await h.app.inject({ method: 'GET', url: `${PREFIX}/health-auth`, headers: { authorization: basic(`guess-${i}`) } })
+        : await h.app.inject({ method: 'POST', url: `${PREFIX}/run_automation`, payload: {}, headers: { authorization: basic(`guess-${i}`) } })
     statuses.push(res.statusCode)
     if (res.statusCode === 429) {
       t.ok(Number(res.headers['retry-after']) > 0, `try ${i + 1}: Retry-After`)
-      t.match(res.json(), { statusCode: 429, error: 'Too Many Requests', message: new RegExp(`^Too many failed authentications: at most ${DEFAULT_LIMIT} per 60000 ms per client \\(AUTH_FAILURE_LIMIT\\); retry after \\d+ s$`) })
+      t.match(res.json(), {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: new RegExp(`^Too many failed authentications: at most ${DEFAULT_LIMIT} per 60000 ms per client \\(AUTH_FAILURE_LIMIT\\); retry after \\d+ s$`),
+      })
       t.notMatch(res.body, /guess-/)
     }
   }
@@ -57,8 +66,7 @@ t.test('successful logins do not count; the budget comes back with the window', 
 
 t.test('bearer routes and unknown paths count failed tokens too; AUTH_FAILURE_LIMIT=0 switches it off', async (t) => {
   const h = await startHarness(t, { config: { authTokens: [TEST_SECRETS.bearer], authFailureLimit: 4 } })
-  const post = (url: string, token: string) =>
-    h.app.inject({ method: 'POST', url, payload: athenaConnection(h.aws), headers: { authorization: `Bearer ${token}` } })
+  const post = (url: string, token: string) => h.app.inject({ method: 'POST', url, payload: athenaConnection(h.aws), headers: { authorization: `Bearer ${token}` } })
   const statuses = [
     (await post('/v1/test-connection', 'wrong-1')).statusCode,
     (await post('/%76%31/test-connection', 'wrong-2')).statusCode,
@@ -74,5 +82,9 @@ t.test('bearer routes and unknown paths count failed tokens too; AUTH_FAILURE_LI
     const res = await off.app.inject({ method: 'POST', url: '/v1/test-connection', payload: {}, headers: { authorization: `Bearer wrong-${i}` } })
     if (res.statusCode !== 401) t.fail(`try ${i}: ${res.statusCode}`)
   }
-  t.equal((await off.app.inject({ method: 'POST', url: '/v1/test-connection', payload: {}, headers: { authorization: `Bearer ${TEST_SECRETS.bearer}` } })).statusCode, 400, 'AUTH_FAILURE_LIMIT=0: 30 failures, then the right token still works')
+  t.equal(
+    (await off.app.inject({ method: 'POST', url: '/v1/test-connection', payload: {}, headers: { authorization: `Bearer ${TEST_SECRETS.bearer}` } })).statusCode,
+    400,
+    'AUTH_FAILURE_LIMIT=0: 30 failures, then the right token still works',
+  )
 })

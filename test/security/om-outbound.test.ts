@@ -88,13 +88,19 @@ t.test('§3 a 307 on writes (PUT, PATCH) is not followed: no body reaches the ot
   t.equal(service.sink.status, 'failed')
   t.match(service.sink.error, new RegExp(`PUT 127\\.0\\.0\\.1:${om.port}…/v1/services/databaseServices answered HTTP 307, a redirect to localhost:${outsider.port}`))
   t.notOk(/collect|OUTSIDE/.test(service.sink.error))
-  t.ok(om.requests.some((r) => r.method === 'PUT'), 'the writes went to the OpenMetadata host')
+  t.ok(
+    om.requests.some((r) => r.method === 'PUT'),
+    'the writes went to the OpenMetadata host',
+  )
 
   const wf = workflowBody(h.aws, `${om.origin}/api`)
   const auto = await h.app.inject({ method: 'POST', url: `${AUTOMATION.prefix}/run_automation`, headers: { authorization: BASIC }, payload: wf })
   // A result that cannot be stored is an error the server shows (issue 11 §3), naming only the redirect's host.
   t.equal(auto.statusCode, 502, auto.body)
-  t.ok(om.requests.some((r) => r.method === 'PATCH'), 'the step results were PATCHed to the OpenMetadata host')
+  t.ok(
+    om.requests.some((r) => r.method === 'PATCH'),
+    'the step results were PATCHed to the OpenMetadata host',
+  )
   t.match(auto.json().message, new RegExp(`PATCH .*/v1/automations/workflows/${wf.id}.*answered HTTP 307, a redirect to localhost:${outsider.port}`))
   t.notOk(/collect|OUTSIDE/.test(auto.json().message))
 
@@ -136,7 +142,11 @@ t.test('§3 DNS rebinding: a hostPort name re-resolved to a metadata address at 
   t.equal(res.statusCode, 502, res.body)
   t.match(res.json().message, /refused by the service's outbound guard: rebind\.om\.test resolves to 169\.254\.169\.254/)
   t.equal(answers.at(-1), '169.254.169.254', 'the next connection resolved the name again, and was refused')
-  t.same(om.requests.map((r) => r.url), ['/api/v1/system/version'], 'only the call made before the rebinding arrived')
+  t.same(
+    om.requests.map((r) => r.url),
+    ['/api/v1/system/version'],
+    'only the call made before the rebinding arrived',
+  )
   t.equal(aws.count(), 0)
 })
 
@@ -180,7 +190,10 @@ t.test('§3 a 500 (or 401) with a 10 kB body: at most 200 characters of it are e
     json(res, url.includes('automations') ? 401 : 500, { code: 500, message: 'Y'.repeat(10_000) })
   })
   const h = await setup(t)
-  for (const [base, ch] of [[`${om.origin}/text/api`, 'Z'], [`${om.origin}/json/api`, 'Y']] as const) {
+  for (const [base, ch] of [
+    [`${om.origin}/text/api`, 'Z'],
+    [`${om.origin}/json/api`, 'Y'],
+  ] as const) {
     const ingest = await h.app.inject({ method: 'POST', url: '/v1/ingest', payload: ingestBody(h.aws, base) })
     t.equal(ingest.statusCode, 502)
     t.match(ingest.json().message, /answered HTTP 500 to an authenticated call/)
@@ -209,7 +222,10 @@ t.test('§5 a hostPort with a path or a query: every message names the host only
   for (const c of cases) {
     const ingest = await h.app.inject({ method: 'POST', url: '/v1/ingest', payload: ingestBody(h.aws, c.hostPort) })
     const auto = await h.app.inject({ method: 'POST', url: `${AUTOMATION.prefix}/run_automation`, headers: { authorization: BASIC }, payload: workflowBody(h.aws, c.hostPort) })
-    for (const [route, res, status] of [['ingest', ingest, c.ingest], ['run_automation', auto, c.auto]] as const) {
+    for (const [route, res, status] of [
+      ['ingest', ingest, c.ingest],
+      ['run_automation', auto, c.auto],
+    ] as const) {
       const message: string = res.json().message
       t.equal(res.statusCode, status, `${route} ${c.hostPort}: ${message}`)
       if (status === 200) continue

@@ -55,7 +55,10 @@ const V1_ROUTES: Record<string, RouteCase> = {
     check: (t, res) => {
       const records = parseNdjson(res.body)
       t.same(invalidRecords(records), [], 'every record valid against its OpenMetadata schema')
-      t.ok(records.some((r) => r.kind === 'table'), 'tables were ingested')
+      t.ok(
+        records.some((r) => r.kind === 'table'),
+        'tables were ingested',
+      )
       t.equal(records.at(-1)?.kind, 'status')
     },
   },
@@ -156,7 +159,9 @@ t.test('every spelling of the Basic-auth automation routes: 401 without the pass
     { method: 'GET', route: `${PREFIX}/health-auth`, expect: (t, res, what) => t.same(JSON.parse(res.body), { status: 'healthy', version: '1.9.4' }, what) },
     { method: 'HEAD', route: `${PREFIX}/health-auth`, expect: (t, res, what) => t.equal(res.body, '', what) },
     {
-      method: 'POST', route: `${PREFIX}/run_automation`, json: {},
+      method: 'POST',
+      route: `${PREFIX}/run_automation`,
+      json: {},
       expect: (t, res, what) => t.match(JSON.parse(res.body).message, /^body must have required property '\w+'/, what),
     },
   ]
@@ -221,7 +226,6 @@ t.test('the concurrency gates hold for every spelling that reaches a gated route
   for (const socket of holders) socket.destroy()
   await until(() => h.app.ingestGate.inUse === 0 && h.app.testConnectionGate.inUse === 0, 'the slots to come back')
   t.equal(h.aws.count(), 0)
-
 })
 
 async function holdSlot(port: number, target: string): Promise<Socket> {

@@ -4,7 +4,14 @@ import { routePolicy, UNMATCHED_POLICY } from '../../src/security/route-policy.j
 const PREFIX = '/api/v1/openmetadata'
 
 t.test('every /v1 route: bearer, rate limited, no-store, shed; the expensive ones gated', async (t) => {
-  for (const [url, gate] of [['/v1/ingest', 'ingest'], ['/v1/databases', 'ingest'], ['/v1/query-log', 'ingest'], ['/v1/test-connection', 'testConnection'], ['/v1/anything-new', undefined], ['/v1', undefined]] as const) {
+  for (const [url, gate] of [
+    ['/v1/ingest', 'ingest'],
+    ['/v1/databases', 'ingest'],
+    ['/v1/query-log', 'ingest'],
+    ['/v1/test-connection', 'testConnection'],
+    ['/v1/anything-new', undefined],
+    ['/v1', undefined],
+  ] as const) {
     t.same(routePolicy(url, PREFIX), { auth: 'bearer', rateLimited: true, noStore: true, shed: true, ...(gate ? { gate } : {}) }, url)
   }
   t.same(routePolicy('/v10/x', PREFIX), { ...UNMATCHED_POLICY }, 'a prefix that only looks like /v1 is not /v1: it gets the default, the strictest policy')

@@ -38,7 +38,10 @@ t.test('a running /v1/test-connection holds the one slot: test connections and r
   const { h, runAutomation, testConnection } = await setup(t)
   const first = testConnection()
   await until(() => h.app.testConnectionGate.inUse === 1, 'the first test connection to hold its slot')
-  for (const [name, res] of [['test-connection', await testConnection()], ['run_automation', await runAutomation()]] as const) {
+  for (const [name, res] of [
+    ['test-connection', await testConnection()],
+    ['run_automation', await runAutomation()],
+  ] as const) {
     t.equal(res.statusCode, 503, name)
     t.equal(res.headers['retry-after'], '5', name)
     t.match(res.json(), { statusCode: 503, error: 'Service Unavailable', message: FULL }, name)
@@ -78,5 +81,8 @@ t.test('a running run_automation holds the slot too; refused and invalid request
 t.test('MAX_CONCURRENT_TEST_CONNECTIONS=0: no limit', async (t) => {
   const h = await startHarness(t, { latencyMs: 50, config: { maxConcurrentTestConnections: 0 } })
   const answers = await Promise.all(Array.from({ length: 6 }, () => h.app.inject({ method: 'POST', url: '/v1/test-connection', payload: athenaConnection(h.aws) })))
-  t.same(answers.map((r) => r.statusCode), [200, 200, 200, 200, 200, 200])
+  t.same(
+    answers.map((r) => r.statusCode),
+    [200, 200, 200, 200, 200, 200],
+  )
 })

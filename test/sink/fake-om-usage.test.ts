@@ -60,7 +60,10 @@ t.test('queries: created under <service>.<md5>, queryUsedIn only on request, lin
   t.equal(plain.status, 200)
   t.notOk('queryUsedIn' in plain.json, 'relation fields only when asked for')
   const withUse = await call(om, 'GET', `queries/name/${encodeURIComponent(`athena_prod.${md5}`)}?fields=queryUsedIn`)
-  t.same(withUse.json.queryUsedIn.map((r: any) => r.fullyQualifiedName), ['athena_prod.default.sales.orders'])
+  t.same(
+    withUse.json.queryUsedIn.map((r: any) => r.fullyQualifiedName),
+    ['athena_prod.default.sales.orders'],
+  )
 
   const other = om.seed('table', { name: 'customers', databaseSchema: 'athena_prod.default.sales', columns: [] })
   t.equal((await call(om, 'PUT', `queries/${created.json.id}/usage`, [{ id: other.id, type: 'table' }])).status, 201)
@@ -85,7 +88,11 @@ t.test('joins: TableJoins checked as TableRepository.addJoins checks them', asyn
   om.seed('table', { name: 'customers', databaseSchema: 'athena_prod.default.sales', columns: [{ name: 'customer_id', dataType: 'INT' }] })
   ;(table.request as any).columns = [{ name: 'customer_id', dataType: 'INT' }]
   const day = new Date().toISOString().slice(0, 10)
-  const join = (columnName: string, fullyQualifiedName: string, startDate = day) => ({ startDate, columnJoins: [{ columnName, joinedWith: [{ fullyQualifiedName, joinCount: 1 }] }], directTableJoins: [] })
+  const join = (columnName: string, fullyQualifiedName: string, startDate = day) => ({
+    startDate,
+    columnJoins: [{ columnName, joinedWith: [{ fullyQualifiedName, joinCount: 1 }] }],
+    directTableJoins: [],
+  })
   const ok = await call(om, 'PUT', `tables/${table.id}/joins`, join('customer_id', 'athena_prod.default.sales.customers.customer_id'))
   t.equal(ok.status, 200)
   t.equal(om.usageApi.joins.get(table.id)?.length, 1)

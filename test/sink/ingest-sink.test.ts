@@ -62,9 +62,18 @@ t.test('a full ingest of the sample catalog lands every entity in OpenMetadata, 
   t.equal(tagging, 3 + 8, "the sample's LF-tags: 3 classifications, 8 tags")
   t.equal(entities.length - tagging, 1 + 1 + 5 + 260, 'service, database, 5 schemas, 260 tables')
   t.same(invalidRecords(records), [], 'entity stays a pure OpenMetadata payload (sink sits beside it)')
-  t.ok(entities.every((r) => r.sink.status === 'written' && r.sink.httpStatus === 201), 'every entity line says written, 201')
-  t.ok(lines.every((r) => r.sink.status === 'written'), 'lineage and stale scopes too')
-  t.notOk(lines.some((r) => 'sink' in r.entity), 'no sink field inside entity')
+  t.ok(
+    entities.every((r) => r.sink.status === 'written' && r.sink.httpStatus === 201),
+    'every entity line says written, 201',
+  )
+  t.ok(
+    lines.every((r) => r.sink.status === 'written'),
+    'lineage and stale scopes too',
+  )
+  t.notOk(
+    lines.some((r) => 'sink' in r.entity),
+    'no sink field inside entity',
+  )
 
   // The server stored exactly what the stream carries, under the FQN OpenMetadata computes; the service was
   // created with the connection as the request gave it (the server encrypts secrets), the stream's has none.
@@ -80,7 +89,10 @@ t.test('a full ingest of the sample catalog lands every entity in OpenMetadata, 
   t.equal(same, entities.length)
   t.equal(entities[0]!.entity.connection.config.awsConfig.awsSecretAccessKey, undefined, 'the stream carries no secret')
   t.notOk(res.body.includes(TEST_SECRETS.secretAccessKey), 'nowhere in the answer')
-  t.ok(entities.filter((r) => r.kind === 'table').every((r) => /^[0-9a-f]{32}$/.test(r.entity.sourceHash)), 'every table carries its sourceHash')
+  t.ok(
+    entities.filter((r) => r.kind === 'table').every((r) => /^[0-9a-f]{32}$/.test(r.entity.sourceHash)),
+    'every table carries its sourceHash',
+  )
   // Parents before children, in the order the server saw the writes.
   const position = new Map(om.writes.map((w, i) => [`${w.type}:${w.fqn}`, i]))
   const parentOf: Record<string, (e: any) => string> = {
@@ -101,7 +113,9 @@ t.test('a full ingest of the sample catalog lands every entity in OpenMetadata, 
   t.equal(om.lineage.length, lineage.length)
   t.ok(lineage.length > 0, 'the sample has view lineage')
   for (const [i, r] of lineage.entries()) {
-    const sent = om.lineage.find((l) => l.toEntity.id === om.byFqn('table', r.entity.edge.toEntity.fullyQualifiedName)?.id && l.fromEntity.id === om.byFqn('table', r.entity.edge.fromEntity.fullyQualifiedName)?.id)
+    const sent = om.lineage.find(
+      (l) => l.toEntity.id === om.byFqn('table', r.entity.edge.toEntity.fullyQualifiedName)?.id && l.fromEntity.id === om.byFqn('table', r.entity.edge.fromEntity.fullyQualifiedName)?.id,
+    )
     t.ok(sent, `lineage ${i} sent with both ids`)
     t.same(sent?.body.edge.lineageDetails, r.entity.edge.lineageDetails)
   }
@@ -129,10 +143,19 @@ t.test('a second run over an unchanged catalog: the service is left alone, no ta
   const records = parseNdjson(res.body)
   const run2 = om.requests.slice(before)
   t.equal(om.entities.size, count, 'no duplicate')
-  t.ok([...om.entities].every(([k, v]) => ids.get(k) === v.id), 'same ids')
+  t.ok(
+    [...om.entities].every(([k, v]) => ids.get(k) === v.id),
+    'same ids',
+  )
   const stored = [...om.entities.values()]
-  t.ok(stored.filter((e) => e.type === 'table' || e.type === 'databaseService').every((e) => e.version === 0.1), 'service and tables: not written again')
-  t.ok(stored.filter((e) => e.type !== 'table' && e.type !== 'databaseService').every((e) => e.version === 0.2), 'the others updated in place')
+  t.ok(
+    stored.filter((e) => e.type === 'table' || e.type === 'databaseService').every((e) => e.version === 0.1),
+    'service and tables: not written again',
+  )
+  t.ok(
+    stored.filter((e) => e.type !== 'table' && e.type !== 'databaseService').every((e) => e.version === 0.2),
+    'the others updated in place',
+  )
   t.equal(run2.filter((r) => r.method === 'PUT' && (r.path === '/api/v1/tables' || r.path === '/api/v1/services/databaseServices')).length, 0, '0 table writes, no service write')
   const reads = run2.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/tables'))
   t.same([...new Set(reads.map((r) => r.path))], ['/api/v1/tables'], 'no GET per table: list pages only')
@@ -142,7 +165,12 @@ t.test('a second run over an unchanged catalog: the service is left alone, no ta
   t.same(entitiesOnly(records)[0]!.sink, { status: 'unchanged', httpStatus: 200 }, 'the service line: unchanged')
   t.equal(statusLine(records).sinkStatus.updated_records, count - 260 - 1)
   t.equal(statusLine(records).sinkStatus.errors, 0)
-  t.ok(entityLines(records).filter((r) => r.kind === 'lineage').every((r) => r.sink.status === 'written'), 'lineage still lands')
+  t.ok(
+    entityLines(records)
+      .filter((r) => r.kind === 'lineage')
+      .every((r) => r.sink.status === 'written'),
+    'lineage still lands',
+  )
 })
 
 t.test('an existing service with another connection is never overwritten (its stored secret stays)', async (t) => {
@@ -169,7 +197,10 @@ t.test('a table the server rejects is a reported failure; the rest lands', async
   t.same(status.entity.failures[0], { name: fqn, error: message }, 'the status line names the FQN with the server message')
   const lineage = entityLines(records).filter((r) => r.kind === 'lineage')
   t.ok(lineage.length > 0 && lineage.every((r) => r.sink.status === 'failed' && /not sent: .*orders_enriched was not written/.test(r.sink.error)), 'the view lineage ending at it is not sent')
-  t.same(status.entity.failures.slice(1).map((f: any) => f.name), lineage.map((r) => `lineage ${r.entity.edge.fromEntity.fullyQualifiedName} -> ${fqn}`))
+  t.same(
+    status.entity.failures.slice(1).map((f: any) => f.name),
+    lineage.map((r) => `lineage ${r.entity.edge.fromEntity.fullyQualifiedName} -> ${fqn}`),
+  )
   t.equal(status.entity.errors, 1 + lineage.length)
   t.equal(status.sinkStatus.errors, 1 + lineage.length)
   t.same(status.sinkStatus.failures, status.entity.failures)
@@ -188,10 +219,20 @@ t.test('a rejected schema: its tables are reported and never sent', async (t) =>
   const sales = entityLines(records).filter((r) => r.kind === 'table' && r.entity.databaseSchema === 'athena_prod.default.sales')
   t.equal(sales.length, 5)
   t.ok(sales.every((r) => r.sink.status === 'failed' && r.sink.httpStatus === null && /parent athena_prod\.default\.sales was not written/.test(r.sink.error)))
-  t.notOk(om.requests.some((r) => r.method === 'PUT' && (r.body as any)?.databaseSchema === 'athena_prod.default.sales'), 'no PUT for them')
-  t.ok(entityLines(records).filter((r) => r.entity.databaseSchema === 'athena_prod.default.lakehouse').every((r) => r.sink.status === 'written'))
+  t.notOk(
+    om.requests.some((r) => r.method === 'PUT' && (r.body as any)?.databaseSchema === 'athena_prod.default.sales'),
+    'no PUT for them',
+  )
+  t.ok(
+    entityLines(records)
+      .filter((r) => r.entity.databaseSchema === 'athena_prod.default.lakehouse')
+      .every((r) => r.sink.status === 'written'),
+  )
   const lineage = entityLines(records).filter((r) => r.kind === 'lineage')
-  t.ok(lineage.every((r) => r.sink.status === 'failed'), 'lineage between its tables is not sent either')
+  t.ok(
+    lineage.every((r) => r.sink.status === 'failed'),
+    'lineage between its tables is not sent either',
+  )
   const scope = entityLines(records).find((r) => r.kind === 'staleScope' && r.entity.scopeFqn.endsWith('.sales'))!
   t.equal(scope.sink.status, 'failed', "the schema's stale-table scope is not sent either")
   // om.reject matches by name: the LF tag domain.sales is refused as well
@@ -240,7 +281,10 @@ t.test('429 and 500 are retried (Retry-After honoured) and then succeed', async 
   om.failNext({ status: 429, times: 2, retryAfter: '0' })
   om.failNext({ status: 500, times: 3, match: (method, path) => method === 'PUT' && path === '/api/v1/tables' })
   const records = parseNdjson((await ingest(h, body(h, om, { schemas: ['^sales$'] }))).body)
-  t.ok(entityLines(records).every((r) => r.sink.status === 'written'), 'all written in the end')
+  t.ok(
+    entityLines(records).every((r) => r.sink.status === 'written'),
+    'all written in the end',
+  )
   t.equal(om.requests.filter((r) => r.status === 429).length, 2)
   t.equal(om.requests.filter((r) => r.status === 500).length, 3)
   t.equal(statusLine(records).sinkStatus.errors, 0)
@@ -260,7 +304,10 @@ t.test('server failures beyond the retry bound are reported, never silent', asyn
   t.equal(status.entity.errors, 5 + lineage.length, 'the 5 tables and the lineage between them')
   const tableFailures = status.entity.failures.filter((f: any) => !f.name.startsWith('lineage '))
   t.same(tableFailures.map((f: any) => f.name).sort(), tables.map((r) => `athena_prod.default.sales.${r.entity.name}`).sort())
-  t.ok(tableFailures.every((f: any) => f.error === 'Internal server error'), 'with the server message')
+  t.ok(
+    tableFailures.every((f: any) => f.error === 'Internal server error'),
+    'with the server message',
+  )
   t.equal(status.sinkStatus.errors, 5 + lineage.length)
   t.equal(status.sinkStatus.records, 3 + 11, 'service, database, schema and the 3 classifications and 8 tags were written')
 })

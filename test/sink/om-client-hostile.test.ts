@@ -24,7 +24,10 @@ t.test('3xx answers are errors naming only the redirect host, never retried, nev
     t.type(err, OmRedirectError, `${status}`)
     t.type(err, OmUnreachableError, 'callers that handle an unusable answer handle it')
     t.equal((err as OmRedirectError).attempts, 1)
-    t.equal((err as Error).message, `PUT 127.0.0.1:${om.port}…/v1/tables answered HTTP ${status}, a redirect to localhost:${outsider.port}; redirects are not followed: set hostPort to the server's own API URL`)
+    t.equal(
+      (err as Error).message,
+      `PUT 127.0.0.1:${om.port}…/v1/tables answered HTTP ${status}, a redirect to localhost:${outsider.port}; redirects are not followed: set hostPort to the server's own API URL`,
+    )
     t.equal(om.requests.length, 1)
   }
   const noLocation = await startHostileOm(t, (_req, res) => {

@@ -20,7 +20,10 @@ async function write(om: FakeOm, records: Rec[], concurrency = 4, opts: Partial<
 }
 
 const hierarchy = (): Rec[] => [
-  { kind: 'databaseService', entity: { name: 'svc', serviceType: 'Athena', connection: { config: { type: 'Athena', awsConfig: { awsRegion: 'us-east-1' }, s3StagingDir: 's3://b/p/', workgroup: 'primary' } } } },
+  {
+    kind: 'databaseService',
+    entity: { name: 'svc', serviceType: 'Athena', connection: { config: { type: 'Athena', awsConfig: { awsRegion: 'us-east-1' }, s3StagingDir: 's3://b/p/', workgroup: 'primary' } } },
+  },
   { kind: 'database', entity: { name: 'db', service: 'svc' } },
   { kind: 'databaseSchema', entity: { name: 's', database: 'svc.db' } },
 ]
@@ -40,7 +43,11 @@ t.test('records come out in input order with outcomes; writes stay within the co
   om.delayMs = 15
   const tables = Array.from({ length: 24 }, (_, i) => table(`t${String(i).padStart(2, '0')}`))
   const out = await write(om, [...hierarchy(), ...tables, status()], 3)
-  t.same(out.map((r) => r.entity.name), [...hierarchy(), ...tables, status()].map((r) => r.entity.name), 'same order as the input')
+  t.same(
+    out.map((r) => r.entity.name),
+    [...hierarchy(), ...tables, status()].map((r) => r.entity.name),
+    'same order as the input',
+  )
   t.ok(out.slice(0, -1).every((r) => r.sink.status === 'written'))
   t.ok(om.maxInFlight <= 3, `at most 3 requests at once (saw ${om.maxInFlight})`)
   t.ok(om.maxInFlight >= 2, 'but more than one')
@@ -68,13 +75,19 @@ t.test('lineage: ends named by FQN are resolved to ids (from this run, else by n
   t.same(sentAb?.body.edge.lineageDetails, { source: 'ViewLineage', sqlQuery: 'SELECT 1' })
   t.equal(om.requests.filter((r) => r.path.startsWith('/api/v1/tables/name/svc.db.s.a')).length, 0, 'ids of this run are not looked up')
   t.same(legacy!.sink, { status: 'written', httpStatus: 200 }, 'an entity already in OpenMetadata is found by name')
-  t.ok(om.lineage.some((l) => l.fromEntity.id === existing.id), 'with its id')
+  t.ok(
+    om.lineage.some((l) => l.fromEntity.id === existing.id),
+    'with its id',
+  )
   t.same(missing!.sink, { status: 'failed', httpStatus: 404, error: 'table svc.db.s.missing does not exist in OpenMetadata' })
   t.equal(container!.sink.status, 'failed', 'a container that is not in OpenMetadata is a failure too')
   t.match(container!.sink.error, /container store\.bucket\.path does not exist/)
   t.equal(om.lineage.length, 2)
   const s = out.at(-1)!
-  t.same(s.entity.failures.map((f: any) => f.name), ['lineage svc.db.s.missing -> svc.db.s.b', 'lineage store.bucket.path -> svc.db.s.b'])
+  t.same(
+    s.entity.failures.map((f: any) => f.name),
+    ['lineage svc.db.s.missing -> svc.db.s.b', 'lineage store.bucket.path -> svc.db.s.b'],
+  )
 })
 
 t.test('a malformed lineage edge or stale scope is named by its values as JSON, not "[object Object]"', async (t) => {
@@ -114,7 +127,10 @@ t.test('staleScope on an older server: PUT deleteStale, and list-and-soft-delete
   const out = await write(om, [table('a'), staleScope('svc.db.s', ['svc.db.s.a']), status()])
   t.same(out[1]!.sink, { status: 'written', httpStatus: 200, deleted: ['svc.db.s.old1'] })
   t.ok(om.requests.some((r) => r.method === 'PUT' && r.path === '/api/v1/tables/deleteStale' && r.status === 200))
-  t.notOk(om.requests.some((r) => r.method === 'DELETE' && r.path.endsWith('/deleteStale')), 'no DELETE on a server before 2.0')
+  t.notOk(
+    om.requests.some((r) => r.method === 'DELETE' && r.path.endsWith('/deleteStale')),
+    'no DELETE on a server before 2.0',
+  )
 })
 
 t.test('markDeletedSchemas / markDeletedDatabases scopes clean schemas and databases (recursively), on 2.0 and on older servers', async (t) => {
@@ -131,10 +147,14 @@ t.test('markDeletedSchemas / markDeletedDatabases scopes clean schemas and datab
       { kind: 'staleScope', entity: { scopeFqn: 'svc', scopeEntityType: 'databaseService', seenFqns: ['svc.db'], dryRun: false, hardDelete: false, recursive: true } },
       status(),
     ])
-    t.same(out.slice(0, 2).map((r) => r.sink), [
-      { status: 'written', httpStatus: 200, deleted: ['svc.db.gone'] },
-      { status: 'written', httpStatus: 200, deleted: ['svc.olddb'] },
-    ], version)
+    t.same(
+      out.slice(0, 2).map((r) => r.sink),
+      [
+        { status: 'written', httpStatus: 200, deleted: ['svc.db.gone'] },
+        { status: 'written', httpStatus: 200, deleted: ['svc.olddb'] },
+      ],
+      version,
+    )
     t.ok(gone && om.byFqn('databaseSchema', 'svc.db.gone')!.deleted && om.byFqn('table', 'svc.db.gone.inside')!.deleted, `${version}: the schema and its tables`)
     t.ok(om.byFqn('database', 'svc.olddb')!.deleted)
     t.notOk(om.byFqn('databaseSchema', 'svc.db.s')!.deleted || om.byFqn('table', 'svc.db.s.a')!.deleted, 'what was seen stays')
@@ -176,7 +196,7 @@ t.test('a server that pages forever: every listing stops (repeated cursor, page 
   t.match(out[0]!.sink.error, /did not end within 100 ms; nothing was deleted/)
 })
 
-t.test('a server that answers more than a page, or entities outside the scope: nothing beyond the run\'s bound is kept or deleted', async (t) => {
+t.test("a server that answers more than a page, or entities outside the scope: nothing beyond the run's bound is kept or deleted", async (t) => {
   const om = await startFakeOm(t)
   om.version = '1.9.4'
   om.deleteStaleMissing = true
@@ -212,13 +232,18 @@ t.test('a lineage end whose name is not well-formed Unicode fails its record wit
 
 t.test('an OpenMetadata error that echoes the service connection never shows its AWS secrets', async (t) => {
   const om = await startFakeOm(t)
-  const full = { type: 'Athena', awsConfig: { awsRegion: 'us-east-1', awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 'echoed-secret-value-1234', awsSessionToken: 'echoed-session-token-5678' }, s3StagingDir: 's3://b/p/', workgroup: 'primary' }
+  const full = {
+    type: 'Athena',
+    awsConfig: { awsRegion: 'us-east-1', awsAccessKeyId: 'AKIAEXAMPLE', awsSecretAccessKey: 'echoed-secret-value-1234', awsSessionToken: 'echoed-session-token-5678' },
+    s3StagingDir: 's3://b/p/',
+    workgroup: 'primary',
+  }
   om.reject('svc', `invalid service: ${JSON.stringify(full)}`)
   const logged: string[] = []
   const out = await write(om, [...hierarchy(), status()], 4, { serviceConnection: full, onFailure: (_n: string, e: string) => logged.push(e) })
   t.equal(out[0]!.sink.status, 'failed')
   const everything = JSON.stringify(out) + logged.join('\n')
-  t.match(everything, /invalid service/, 'the server\'s message is kept')
+  t.match(everything, /invalid service/, "the server's message is kept")
   t.notMatch(everything, /echoed-secret-value-1234|echoed-session-token-5678/, 'its secrets are not')
 })
 
@@ -235,9 +260,16 @@ t.test('the database service: created with the connection as given when missing,
   const second = await write(om, [...hierarchy(), table('a'), status()])
   t.same(second[0]!.sink, { status: 'unchanged', httpStatus: 200 })
   const calls = om.requests.slice(before).filter((r) => r.path.startsWith('/api/v1/services/databaseServices'))
-  t.same(calls.map((r) => `${r.method} ${r.path}`), ['GET /api/v1/services/databaseServices/name/svc'], 'one lookup, no write')
+  t.same(
+    calls.map((r) => `${r.method} ${r.path}`),
+    ['GET /api/v1/services/databaseServices/name/svc'],
+    'one lookup, no write',
+  )
   t.same(om.byFqn('databaseService', 'svc')!.request.connection, { config: full }, 'the stored connection is untouched')
-  t.ok(second.slice(1, -1).every((r) => r.sink.status === 'written'), 'its children are written')
+  t.ok(
+    second.slice(1, -1).every((r) => r.sink.status === 'written'),
+    'its children are written',
+  )
   t.equal(second.at(-1)!.sinkStatus.errors, 0)
 })
 
@@ -253,7 +285,11 @@ t.test('unchanged tables are not rewritten: the stored hashes are read per schem
   const changed = tables.map((r, i) => (i === 7 ? { kind: 'table', entity: withSourceHash({ ...r.entity, description: 'now documented' }) } : r))
   const out = await write(om, [...hierarchy(), ...changed, lineage('svc.db.s.t1', 'svc.db.s.t2'), status()], 8)
   const run2 = om.requests.slice(before)
-  t.same(run2.filter((r) => r.method === 'PUT' && r.path === '/api/v1/tables').map((r) => (r.body as any).name), ['t7'], 'one table write: the changed one')
+  t.same(
+    run2.filter((r) => r.method === 'PUT' && r.path === '/api/v1/tables').map((r) => (r.body as any).name),
+    ['t7'],
+    'one table write: the changed one',
+  )
   const reads = run2.filter((r) => r.method === 'GET' && r.path === '/api/v1/tables')
   t.equal(reads.length, Math.ceil(n / HASH_PAGE_SIZE), `⌈${n} / ${HASH_PAGE_SIZE}⌉ list pages`)
   t.ok(reads.every((r) => r.query.databaseSchema === 'svc.db.s' && r.query.fields === 'sourceHash'))
@@ -276,14 +312,24 @@ t.test('staleScope on a server without deleteStale: list the scope page by page 
   const out = await write(om, [staleScope('svc.db.s', seen), status()])
   const scope = out[0]!
   t.equal(scope.sink.status, 'written', JSON.stringify(scope.sink))
-  t.same(scope.sink.deleted, names.slice(200).map((n) => `svc.db.s.${n}`))
+  t.same(
+    scope.sink.deleted,
+    names.slice(200).map((n) => `svc.db.s.${n}`),
+  )
   const lists = om.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/tables')
   t.equal(lists.length, 3, '230 tables in pages of 100')
   t.ok(lists.every((r) => r.query.databaseSchema === 'svc.db.s' && r.query.limit === String(STALE_PAGE_SIZE)))
-  t.same(lists.map((r) => Boolean(r.query.after)), [false, true, true], 'paged with after')
+  t.same(
+    lists.map((r) => Boolean(r.query.after)),
+    [false, true, true],
+    'paged with after',
+  )
   const deletes = om.requests.filter((r) => r.method === 'DELETE')
   t.equal(deletes.length, 30)
-  t.ok(deletes.every((r) => r.query.hardDelete === 'false' && r.query.recursive === 'true'), 'soft delete, recursive, as upstream')
+  t.ok(
+    deletes.every((r) => r.query.hardDelete === 'false' && r.query.recursive === 'true'),
+    'soft delete, recursive, as upstream',
+  )
   t.equal([...om.entities.values()].filter((e) => e.deleted).length, 30)
   t.notOk(om.byFqn('table', 'svc.db.other.elsewhere')!.deleted, 'out of scope stays')
 

@@ -252,10 +252,7 @@ export interface QueryHistoryFixture {
 type FixtureFile = Omit<Catalog, 'glue' | 'queryHistory'> & { glue: Record<string, FixtureDatabase[]>; queryHistory?: QueryHistoryFixture[] }
 
 // Beside this module when run from source; from dist/test/support (demo, bench) the JSON stays in test/fixtures.
-const SAMPLE_CANDIDATES = [
-  new URL('../fixtures/sample-catalog.json', import.meta.url),
-  new URL('../../../test/fixtures/sample-catalog.json', import.meta.url),
-]
+const SAMPLE_CANDIDATES = [new URL('../fixtures/sample-catalog.json', import.meta.url), new URL('../../../test/fixtures/sample-catalog.json', import.meta.url)]
 let sampleText: string | undefined
 
 /** The sample catalog (test/fixtures/sample-catalog.json), expanded; a fresh deep copy each call. */
@@ -368,8 +365,21 @@ function substitute<T>(value: T, name: string): T {
 // Generated catalogs for scale tests and the benchmark
 
 const GEN_TYPES = [
-  'bigint', 'string', 'int', 'double', 'boolean', 'timestamp', 'date', 'decimal(12,2)',
-  'varchar(64)', 'char(2)', 'array<string>', 'map<string,string>', 'struct<a:int,b:string>', 'float', 'smallint',
+  'bigint',
+  'string',
+  'int',
+  'double',
+  'boolean',
+  'timestamp',
+  'date',
+  'decimal(12,2)',
+  'varchar(64)',
+  'char(2)',
+  'array<string>',
+  'map<string,string>',
+  'struct<a:int,b:string>',
+  'float',
+  'smallint',
 ]
 const GEN_TIME = '2024-01-15T08:30:00Z'
 
@@ -421,41 +431,73 @@ function generatedTable(db: string, name: string, i: number, ncols: number): Glu
     const base = `table_${String(i - 1).padStart(name.length - 6, '0')}`
     const viewCols = columns.slice(0, Math.min(ncols, 5))
     return {
-      Name: name, DatabaseName: db, TableType: 'VIRTUAL_VIEW', Owner: 'arn:aws:iam::123456789012:user/generator',
-      CreateTime: GEN_TIME, UpdateTime: GEN_TIME, Retention: 0, PartitionKeys: [],
+      Name: name,
+      DatabaseName: db,
+      TableType: 'VIRTUAL_VIEW',
+      Owner: 'arn:aws:iam::123456789012:user/generator',
+      CreateTime: GEN_TIME,
+      UpdateTime: GEN_TIME,
+      Retention: 0,
+      PartitionKeys: [],
       Parameters: { comment: 'Presto View', presto_view: 'true' },
       StorageDescriptor: { Columns: viewCols, Location: '', Compressed: false, NumberOfBuckets: 0, SerdeInfo: {}, SortColumns: [], StoredAsSubDirectories: false },
       ViewOriginalText: prestoViewText({
         originalSql: `SELECT ${viewCols.map((c) => c.Name).join(', ')} FROM ${db}.${base}`,
-        catalog: 'awsdatacatalog', schema: db,
+        catalog: 'awsdatacatalog',
+        schema: db,
         columns: viewCols.map((c) => ({ name: c.Name, type: c.Type ?? 'varchar' })),
-        owner: 'arn:aws:iam::123456789012:user/generator', runAsInvoker: false,
+        owner: 'arn:aws:iam::123456789012:user/generator',
+        runAsInvoker: false,
       }),
       ViewExpandedText: '/* Presto View */',
     }
   }
   if (i % 13 === 0) {
     return {
-      Name: name, DatabaseName: db, TableType: 'EXTERNAL_TABLE', Owner: 'hadoop', CreateTime: GEN_TIME, UpdateTime: GEN_TIME,
-      Description: `Iceberg table ${name}`, Retention: 0, PartitionKeys: [],
+      Name: name,
+      DatabaseName: db,
+      TableType: 'EXTERNAL_TABLE',
+      Owner: 'hadoop',
+      CreateTime: GEN_TIME,
+      UpdateTime: GEN_TIME,
+      Description: `Iceberg table ${name}`,
+      Retention: 0,
+      PartitionKeys: [],
       Parameters: { table_type: 'ICEBERG', metadata_location: `${location}metadata/00001-${i}.metadata.json` },
       StorageDescriptor: {
         Columns: columns.map((c, k) => ({ ...c, Parameters: { 'iceberg.field.id': String(k + 1), 'iceberg.field.optional': 'true', 'iceberg.field.current': 'true' } })),
-        Location: location.slice(0, -1), Compressed: false, NumberOfBuckets: 0, SerdeInfo: {}, SortColumns: [], StoredAsSubDirectories: false,
+        Location: location.slice(0, -1),
+        Compressed: false,
+        NumberOfBuckets: 0,
+        SerdeInfo: {},
+        SortColumns: [],
+        StoredAsSubDirectories: false,
       },
     }
   }
   return {
-    Name: name, DatabaseName: db, TableType: 'EXTERNAL_TABLE', Owner: 'hadoop', CreateTime: GEN_TIME, UpdateTime: GEN_TIME,
-    Description: i % 2 === 0 ? `Generated table ${i}` : undefined, Retention: 0,
+    Name: name,
+    DatabaseName: db,
+    TableType: 'EXTERNAL_TABLE',
+    Owner: 'hadoop',
+    CreateTime: GEN_TIME,
+    UpdateTime: GEN_TIME,
+    Description: i % 2 === 0 ? `Generated table ${i}` : undefined,
+    Retention: 0,
     PartitionKeys: i % 5 === 0 ? [{ Name: 'dt', Type: 'string', Comment: 'Ingestion date' }] : [],
     Parameters: { EXTERNAL: 'TRUE', classification: 'parquet' },
     StorageDescriptor: {
-      Columns: columns, Location: location, Compressed: false, NumberOfBuckets: -1, StoredAsSubDirectories: false,
+      Columns: columns,
+      Location: location,
+      Compressed: false,
+      NumberOfBuckets: -1,
+      StoredAsSubDirectories: false,
       InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
       OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
       SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
-      BucketColumns: [], SortColumns: [], Parameters: {},
+      BucketColumns: [],
+      SortColumns: [],
+      Parameters: {},
     },
   }
 }

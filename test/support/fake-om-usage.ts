@@ -66,14 +66,7 @@ export function createFakeUsageApi(): FakeUsageApi {
  * Answers a usage or queries call (`rest` is the path after /api/v1/), or returns undefined when the path
  * is none of theirs. Errors are thrown as `state.error(status, message)`.
  */
-export function handleUsageApi(
-  api: FakeUsageApi,
-  state: FakeOmState,
-  method: string,
-  rest: string,
-  query: URLSearchParams,
-  body: unknown,
-): [number, unknown] | undefined {
+export function handleUsageApi(api: FakeUsageApi, state: FakeOmState, method: string, rest: string, query: URLSearchParams, body: unknown): [number, unknown] | undefined {
   const fail = (status: number, message: string) => state.error(status, message)
   const valid = (schema: string, payload: unknown) => {
     const v = validateOm(schema, payload)

@@ -141,10 +141,7 @@ const KINDS: Record<string, Kind> = {
   },
   tags: {
     type: 'tag',
-    check: (e) =>
-      typeof e?.name === 'string' && typeof e?.description === 'string' && typeof e?.classification === 'string'
-        ? undefined
-        : 'name, description and classification are required',
+    check: (e) => (typeof e?.name === 'string' && typeof e?.description === 'string' && typeof e?.classification === 'string' ? undefined : 'name, description and classification are required'),
     fqn: (e) => appendFqn(quoteFqnPart(e.classification), e.name),
     parent: (e) => ['classification', quoteFqnPart(e.classification)],
   },
@@ -153,7 +150,11 @@ const KINDS: Record<string, Kind> = {
 /** Every tagFQN a create request carries, on the entity and its columns at any depth. */
 function tagFqnsOf(e: any): string[] {
   const out: string[] = (e?.tags ?? []).map((l: any) => l.tagFQN)
-  const walk = (cols: any[] | undefined) => cols?.forEach((c) => { out.push(...(c.tags ?? []).map((l: any) => l.tagFQN)); walk(c.children) })
+  const walk = (cols: any[] | undefined) =>
+    cols?.forEach((c) => {
+      out.push(...(c.tags ?? []).map((l: any) => l.tagFQN))
+      walk(c.children)
+    })
   walk(e?.columns)
   return out
 }
@@ -311,7 +312,11 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       if (body === undefined) throw new HttpError(400, 'deleteStale needs a BulkDeleteStaleRequest body')
       const req = validated('type/bulkDeleteStaleRequest.json', body)
       const collection = deleteStale[1]!
-      const scopes: Record<string, string[]> = { tables: ['databaseSchema', 'database', 'service', 'databaseService'], databaseSchemas: ['database', 'service', 'databaseService'], databases: ['service', 'databaseService'] }
+      const scopes: Record<string, string[]> = {
+        tables: ['databaseSchema', 'database', 'service', 'databaseService'],
+        databaseSchemas: ['database', 'service', 'databaseService'],
+        databases: ['service', 'databaseService'],
+      }
       if (!scopes[collection]!.includes(req.scopeEntityType)) throw new HttpError(400, `Unsupported scopeEntityType '${req.scopeEntityType}' for deleteStale`)
       const scopeType = req.scopeEntityType === 'service' ? 'databaseService' : req.scopeEntityType
       const seen = new Set<string>(req.seenFqns)
@@ -337,7 +342,10 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
     if (method === 'GET' && list) {
       const type = TYPE_OF_COLLECTION[list[1]!]!
       const limit = Number(query.get('limit') ?? 10)
-      const fields = (query.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean)
+      const fields = (query.get('fields') ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
       if (om.hostilePaging === 'oversized') {
         // One page fifty times longer than asked for, inside the scope asked about, and no end.
         const prefix = query.get('databaseSchema') ?? query.get('database') ?? quoteFqnPart(query.get('service') ?? 'svc')
@@ -358,7 +366,9 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       else if (schema) scope = (x) => x.fqn.startsWith(`${schema}.`)
       else if (database) scope = (x) => x.fqn.startsWith(`${database}.`)
       else if (service) scope = (x) => x.fqn.startsWith(`${quoteFqnPart(service)}.`)
-      const all = live(type).filter(scope).sort((a, b) => a.fqn.localeCompare(b.fqn))
+      const all = live(type)
+        .filter(scope)
+        .sort((a, b) => a.fqn.localeCompare(b.fqn))
       const page = all.slice(after, after + limit)
       const next = after + limit < all.length ? Buffer.from(String(after + limit)).toString('base64') : undefined
       const listed = (x: StoredEntity) => ({
@@ -477,7 +487,10 @@ function applyPatch(doc: Record<string, any>, ops: unknown, resultShape: 'legacy
     if (op.path === '/status' && !['Pending', 'Successful', 'Failed', 'Running'].includes(op.value as string)) {
       throw new HttpError(400, `[status must be one of Pending, Successful, Failed, Running]`)
     }
-    const parts = op.path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    const parts = op.path
+      .slice(1)
+      .split('/')
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
     let node: any = doc
     for (const part of parts.slice(0, -1)) {
       if (typeof node[part] !== 'object' || node[part] === null) {
@@ -491,7 +504,6 @@ function applyPatch(doc: Record<string, any>, ops: unknown, resultShape: 'legacy
     node[last] = structuredClone(op.value)
   }
 }
-
 
 /** x.y.z ≥ x.y.z, numerically (the fake's own comparison: upstream's step fields came after 1.13). */
 function atLeast(version: string, min: string): boolean {

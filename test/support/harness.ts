@@ -27,10 +27,7 @@ interface TapLike {
 }
 
 /** A fake AWS endpoint plus the app wired to it; torn down with the test. */
-export async function startHarness(
-  t: TapLike,
-  opts: { catalog?: Catalog; config?: Partial<ServiceConfig>; latencyMs?: number } = {},
-): Promise<Harness> {
+export async function startHarness(t: TapLike, opts: { catalog?: Catalog; config?: Partial<ServiceConfig>; latencyMs?: number } = {}): Promise<Harness> {
   const aws = await startFakeAws({ ...(opts.catalog ? { catalog: opts.catalog } : {}), ...(opts.latencyMs ? { latencyMs: opts.latencyMs } : {}) })
   const stream = new PassThrough()
   const chunks: string[] = []

@@ -47,8 +47,16 @@ export function sinkSource(endPointURL: string, hostPort: string, jwtToken: stri
 }
 
 const REFUSED_HOSTPORTS = [
-  'http://169.254.169.254/api', 'http://[::ffff:169.254.169.254]/api', 'http://168.63.129.16/', 'http://[2002:a9fe:a9fe::1]/',
-  'http://metadata.google.internal/', 'file:///etc/passwd', `http://bot:${TEST_SECRETS.bearer}@127.0.0.1:1/api`, 'not a url', 'javascript:alert(1)', '',
+  'http://169.254.169.254/api',
+  'http://[::ffff:169.254.169.254]/api',
+  'http://168.63.129.16/',
+  'http://[2002:a9fe:a9fe::1]/',
+  'http://metadata.google.internal/',
+  'file:///etc/passwd',
+  `http://bot:${TEST_SECRETS.bearer}@127.0.0.1:1/api`,
+  'not a url',
+  'javascript:alert(1)',
+  '',
 ]
 
 /** The cases common to both bodies: `at` is the path of the OpenMetadata server connection in `base`. */
@@ -62,7 +70,11 @@ function serverCases(base: Obj, at: string[], field: string, seed: number): Arra
   for (const s of LONE_SURROGATES) {
     const label = JSON.stringify(s)
     out.push([`lone surrogate ${label} in ${field}.hostPort`, mutated(base, at, (o) => void (o.hostPort = `http://127.0.0.1:1/a${s}`)), new RegExp(`body/${field}/hostPort`)])
-    out.push([`lone surrogate ${label} in ${field}.securityConfig.jwtToken`, mutated(base, [...at, 'securityConfig'], (o) => void (o.jwtToken = `${o.jwtToken as string}${s}`)), new RegExp(`body/${field}/securityConfig/jwtToken`)])
+    out.push([
+      `lone surrogate ${label} in ${field}.securityConfig.jwtToken`,
+      mutated(base, [...at, 'securityConfig'], (o) => void (o.jwtToken = `${o.jwtToken as string}${s}`)),
+      new RegExp(`body/${field}/securityConfig/jwtToken`),
+    ])
   }
   out.push([`${field} without jwtToken`, mutated(base, at, (o) => void (o.securityConfig = {})), /jwtToken/])
   out.push([`${field}.authProvider google`, mutated(base, at, (o) => void (o.authProvider = 'google')), /authProvider/])
@@ -87,8 +99,16 @@ export function automationCorpus(endPointURL: string, hostPort: string, jwtToken
       cases.push([`lone surrogate ${label} in workflow.${key}`, mutated(wf, [], (o) => void (o[key] = `wf-${s}`)), new RegExp(`body/${key}`)])
     }
     cases.push([`lone surrogate ${label} in workflow.id`, mutated(wf, [], (o) => void (o.id = `3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5${s}`)), /body\/id/])
-    cases.push([`lone surrogate ${label} in the workgroup`, mutated(wf, ['request', 'connection', 'config'], (o) => void (o.workgroup = `primary${s}`)), /body\/request\/connection\/config\/workgroup/])
-    cases.push([`lone surrogate ${label} in endPointURL`, mutated(wf, ['request', 'connection', 'config', 'awsConfig'], (o) => void (o.endPointURL = `${endPointURL}/${s}`)), /body\/request\/connection\/config\/awsConfig\/endPointURL/])
+    cases.push([
+      `lone surrogate ${label} in the workgroup`,
+      mutated(wf, ['request', 'connection', 'config'], (o) => void (o.workgroup = `primary${s}`)),
+      /body\/request\/connection\/config\/workgroup/,
+    ])
+    cases.push([
+      `lone surrogate ${label} in endPointURL`,
+      mutated(wf, ['request', 'connection', 'config', 'awsConfig'], (o) => void (o.endPointURL = `${endPointURL}/${s}`)),
+      /body\/request\/connection\/config\/awsConfig\/endPointURL/,
+    ])
     cases.push([`lone surrogate ${label} in request.serviceName`, mutated(wf, ['request'], (o) => void (o.serviceName = `svc${s}`)), /body\/request\/serviceName/])
   }
   cases.push(...serverCases(wf, ['openMetadataServerConnection'], 'openMetadataServerConnection', seed))
@@ -105,13 +125,15 @@ export function sinkCorpus(endPointURL: string, hostPort: string, jwtToken: stri
   const cases: Array<[string, Obj, RegExp]> = []
   let seed = 100
   for (const [key, schema] of propertiesOf(WorkflowConfig)) {
-    for (const value of wrongValues(schema, seed++)) cases.push([`workflowConfig.${key} = ${JSON.stringify(value)}`, mutated(body, ['workflowConfig'], (o) => void (o[key] = value)), /body\/workflowConfig|body/])
+    for (const value of wrongValues(schema, seed++))
+      cases.push([`workflowConfig.${key} = ${JSON.stringify(value)}`, mutated(body, ['workflowConfig'], (o) => void (o[key] = value)), /body\/workflowConfig|body/])
   }
   for (const [key, schema] of propertiesOf(SinkBlock)) {
     for (const value of wrongValues(schema, seed++)) cases.push([`sink.${key} = ${JSON.stringify(value)}`, mutated(body, ['sink'], (o) => void (o[key] = value)), /body\/sink|body/])
   }
   cases.push(...serverCases(body, ['workflowConfig', 'openMetadataServerConfig'], 'workflowConfig/openMetadataServerConfig', seed))
-  for (const s of LONE_SURROGATES) cases.push([`lone surrogate ${JSON.stringify(s)} in workflowConfig.loggerLevel`, mutated(body, ['workflowConfig'], (o) => void (o.loggerLevel = `INFO${s}`)), /body\/workflowConfig\/loggerLevel/])
+  for (const s of LONE_SURROGATES)
+    cases.push([`lone surrogate ${JSON.stringify(s)} in workflowConfig.loggerLevel`, mutated(body, ['workflowConfig'], (o) => void (o.loggerLevel = `INFO${s}`)), /body\/workflowConfig\/loggerLevel/])
   cases.push(['sink without workflowConfig', mutated(body, [], (o) => void delete o.workflowConfig), /workflowConfig/])
   cases.push(['workflowConfig without openMetadataServerConfig', { ...body, workflowConfig: {} }, /openMetadataServerConfig/])
   cases.push(['sink.type file', mutated(body, ['sink'], (o) => void (o.type = 'file')), /sink/])

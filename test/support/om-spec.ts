@@ -252,9 +252,7 @@ function formatErrors(all: ErrorObject[] | null | undefined, max = 12): string {
   if (!all || all.length === 0) return ''
   const specific = all.filter((e) => !['not', 'oneOf', 'anyOf', 'if'].includes(e.keyword))
   const errors = specific.length > 0 ? specific : all
-  const lines = errors
-    .slice(0, max)
-    .map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`)
+  const lines = errors.slice(0, max).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`)
   if (errors.length > max) lines.push(`... and ${errors.length - max} more`)
   return lines.join('; ')
 }

@@ -61,8 +61,5 @@ export function pathSpellings(path: string, port: number): Spelling[] {
     ['absolute form with a dot segment', `http://evil.example${join(first, '.', ...segments.slice(1))}`],
     ['absolute form with a double slash', `http://evil.example/${path}`],
   ]
-  return [
-    ...reaching.map(([label, target]) => ({ label, target, reaches: true })),
-    ...unknown.map(([label, target]) => ({ label, target, reaches: false })),
-  ]
+  return [...reaching.map(([label, target]) => ({ label, target, reaches: true })), ...unknown.map(([label, target]) => ({ label, target, reaches: false }))]
 }

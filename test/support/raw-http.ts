@@ -30,7 +30,9 @@ export function rawRequest(port: number, req: RawRequest): Promise<RawResponse> 
     'content-length': String(Buffer.byteLength(body)),
     ...req.headers,
   }
-  const head = `${req.method} ${req.target} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`
+  const head = `${req.method} ${req.target} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let failure: Error | undefined

@@ -80,10 +80,9 @@ export function scoreCandidate(corpus: CorpusStatement[], answer: (s: CorpusStat
     const sourcesRight = sameSet(a.sources, s.sources, s.defaultSchema)
     const targetsRight = sameSet(a.targets, s.targets, s.defaultSchema)
     const show = (t: string[][]) => t.map((x) => x.join('.')).join(', ') || '—'
-    const detail = [
-      sourcesRight ? '' : `sources ${show(a.sources)} (expected ${show(s.sources)})`,
-      targetsRight ? '' : `targets ${show(a.targets)} (expected ${show(s.targets)})`,
-    ].filter(Boolean).join('; ')
+    const detail = [sourcesRight ? '' : `sources ${show(a.sources)} (expected ${show(s.sources)})`, targetsRight ? '' : `targets ${show(a.targets)} (expected ${show(s.targets)})`]
+      .filter(Boolean)
+      .join('; ')
     return { name: s.name, parsed: true, sourcesRight, targetsRight, ...(detail ? { detail } : {}) }
   })
   const count = (f: (x: StatementScore) => boolean) => perStatement.filter(f).length

@@ -1,10 +1,5 @@
 import t from 'tap'
-import {
-  dropNonCurrentIcebergColumns,
-  mapGlueColumn,
-  mapGlueColumns,
-  type GlueColumn,
-} from '../../src/openmetadata/columns.js'
+import { dropNonCurrentIcebergColumns, mapGlueColumn, mapGlueColumns, type GlueColumn } from '../../src/openmetadata/columns.js'
 import { assertOm } from '../support/om-spec.js'
 
 const COLUMN = 'entity/data/table.json#/definitions/column'
@@ -185,11 +180,17 @@ t.test('Iceberg: non-current columns are dropped', async (t) => {
     { Name: 'b', Type: 'int' },
     { Name: 'older', Type: 'int', Parameters: { 'iceberg.field.current': 'FALSE' } },
   ]
-  t.same(dropNonCurrentIcebergColumns(columns).map((c) => c.Name), ['a', 'b'])
-  t.same(mapGlueColumns(columns).map((c) => [c.name, c.ordinalPosition]), [
-    ['a', 1],
-    ['b', 2],
-  ])
+  t.same(
+    dropNonCurrentIcebergColumns(columns).map((c) => c.Name),
+    ['a', 'b'],
+  )
+  t.same(
+    mapGlueColumns(columns).map((c) => [c.name, c.ordinalPosition]),
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+  )
 })
 
 t.test('one bad column never fails: UNKNOWN with the raw type, encoded or replaced names, each with a warning', async (t) => {
@@ -214,7 +215,10 @@ t.test('one bad column never fails: UNKNOWN with the raw type, encoded or replac
   t.match(warnings.pop(), /^column "bad\\"name": named "bad__reserved__quote__name"/)
 
   const nested = mapGlueColumn({ Name: 's', Type: 'struct<ok:int,`a::b>c`:int>' }, undefined, warn)!
-  t.same(nested.children!.map((c) => c.name), ['ok', 'a__reserved__colon__b__reserved__arrow__c'])
+  t.same(
+    nested.children!.map((c) => c.name),
+    ['ok', 'a__reserved__colon__b__reserved__arrow__c'],
+  )
   t.match(warnings.pop(), /^column "s\.a::b>c": named/)
   assertOm(t, COLUMN, nested)
 
@@ -226,13 +230,32 @@ t.test('one bad column never fails: UNKNOWN with the raw type, encoded or replac
   t.equal(mapGlueColumn({ Name: 'x'.repeat(257), Type: 'int' }, undefined, warn), undefined, 'a name OpenMetadata cannot hold loses the column')
   t.match(warnings.pop(), /left out, its name is longer than the 256 characters/)
   const longChild = mapGlueColumn({ Name: 's', Type: `struct<a:int,${'y'.repeat(300)}:int>` }, undefined, warn)!
-  t.same(longChild.children!.map((c) => c.name), ['a'], 'only the over-long field is left out')
+  t.same(
+    longChild.children!.map((c) => c.name),
+    ['a'],
+    'only the over-long field is left out',
+  )
   t.equal(warnings.length, 1)
 })
 
 t.test('mapGlueColumns numbers the columns it keeps', async (t) => {
   const warnings: string[] = []
-  const cols = mapGlueColumns([{ Name: 'a', Type: 'int' }, { Name: 'z'.repeat(300), Type: 'int' }, { Name: 'b', Type: 'map<' }], [{ Name: 'dt', Type: 'string' }], (m) => warnings.push(m))
-  t.same(cols.map((c) => [c.name, c.dataType, c.ordinalPosition]), [['a', 'INT', 1], ['b', 'UNKNOWN', 2], ['dt', 'STRING', 3]])
+  const cols = mapGlueColumns(
+    [
+      { Name: 'a', Type: 'int' },
+      { Name: 'z'.repeat(300), Type: 'int' },
+      { Name: 'b', Type: 'map<' },
+    ],
+    [{ Name: 'dt', Type: 'string' }],
+    (m) => warnings.push(m),
+  )
+  t.same(
+    cols.map((c) => [c.name, c.dataType, c.ordinalPosition]),
+    [
+      ['a', 'INT', 1],
+      ['b', 'UNKNOWN', 2],
+      ['dt', 'STRING', 3],
+    ],
+  )
   t.equal(warnings.length, 2)
 })

@@ -1,10 +1,5 @@
 import t from 'tap'
-import {
-  buildCreateDatabase,
-  buildCreateDatabaseService,
-  buildCreateSchema,
-  stripSecrets,
-} from '../../src/openmetadata/table.js'
+import { buildCreateDatabase, buildCreateDatabaseService, buildCreateSchema, stripSecrets } from '../../src/openmetadata/table.js'
 import { MappingError } from '../../src/openmetadata/errors.js'
 import { assertOm } from '../support/om-spec.js'
 
@@ -54,7 +49,11 @@ t.test('CreateDatabaseServiceRequest', async (t) => {
   t.equal(req.connection.config.awsConfig.awsRegion, 'eu-west-1')
   assertOm(t, 'api/services/createDatabaseService.json', req)
   t.throws(() => buildCreateDatabaseService('', connection), MappingError)
-  t.throws(() => buildCreateDatabaseService('a"b', connection), { name: 'MappingError', message: /Cannot map service "a\\"b": the name contains a double quote/ }, 'a service name is never encoded, as upstream')
+  t.throws(
+    () => buildCreateDatabaseService('a"b', connection),
+    { name: 'MappingError', message: /Cannot map service "a\\"b": the name contains a double quote/ },
+    'a service name is never encoded, as upstream',
+  )
 })
 
 t.test('CreateDatabaseRequest', async (t) => {

@@ -24,7 +24,7 @@ const FORMS: Record<string, { groups: (n: number) => number[]; dottedTail?: bool
   '6to4 2002::/16': { groups: (n) => [0x2002, hi(n), lo(n), 0x1234, 0, 0, 0, 1] },
   'Teredo client (XOR 0xffffffff)': { groups: (n) => [0x2001, 0, 0x4136, 0xe378, 0x8000, 0x63bf, hi(~n >>> 0), lo(~n >>> 0)] },
   'Teredo server': { groups: (n) => [0x2001, 0, hi(n), lo(n), 0, 0, 0, 1] },
-  'ISATAP': { groups: (n) => [0x2001, 0xdb8, 0, 0, 0x200, 0x5efe, hi(n), lo(n)], dottedTail: true },
+  ISATAP: { groups: (n) => [0x2001, 0xdb8, 0, 0, 0x200, 0x5efe, hi(n), lo(n)], dottedTail: true },
 }
 
 const hex4 = (g: number) => g.toString(16).padStart(4, '0')
@@ -36,7 +36,10 @@ function spellings(groups: number[], v4: string, dottedTail: boolean): string[] 
   const compressed = new URL(`http://[${expanded}]/`).hostname.slice(1, -1)
   const out = [expanded, expanded.toUpperCase(), minimal, compressed, compressed.toUpperCase(), `${compressed}%eth0`, `${expanded.toUpperCase()}%25en0`]
   if (dottedTail) {
-    const head = groups.slice(0, 6).map((g) => g.toString(16)).join(':')
+    const head = groups
+      .slice(0, 6)
+      .map((g) => g.toString(16))
+      .join(':')
     out.push(`${head}:${v4}`, compressed.replace(/[0-9a-f]+:[0-9a-f]+$/, v4), `${compressed.replace(/[0-9a-f]+:[0-9a-f]+$/, v4).toUpperCase()}%eth1`)
   }
   return out
@@ -44,9 +47,16 @@ function spellings(groups: number[], v4: string, dottedTail: boolean): string[] 
 
 t.test('the spellings are what they claim', async (t) => {
   t.same(spellings(FORMS['IPv4-mapped ::ffff:0:0/96']!.groups(int('169.254.169.254')), '169.254.169.254', true), [
-    '0000:0000:0000:0000:0000:ffff:a9fe:a9fe', '0000:0000:0000:0000:0000:FFFF:A9FE:A9FE', '0:0:0:0:0:ffff:a9fe:a9fe', '::ffff:a9fe:a9fe',
-    '::FFFF:A9FE:A9FE', '::ffff:a9fe:a9fe%eth0', '0000:0000:0000:0000:0000:FFFF:A9FE:A9FE%25en0', '0:0:0:0:0:ffff:169.254.169.254',
-    '::ffff:169.254.169.254', '::FFFF:169.254.169.254%eth1',
+    '0000:0000:0000:0000:0000:ffff:a9fe:a9fe',
+    '0000:0000:0000:0000:0000:FFFF:A9FE:A9FE',
+    '0:0:0:0:0:ffff:a9fe:a9fe',
+    '::ffff:a9fe:a9fe',
+    '::FFFF:A9FE:A9FE',
+    '::ffff:a9fe:a9fe%eth0',
+    '0000:0000:0000:0000:0000:FFFF:A9FE:A9FE%25en0',
+    '0:0:0:0:0:ffff:169.254.169.254',
+    '::ffff:169.254.169.254',
+    '::FFFF:169.254.169.254%eth1',
   ])
 })
 

@@ -1,12 +1,5 @@
 import t from 'tap'
-import {
-  blockedAddressReason,
-  checkEndpoint,
-  checkEndpointUrl,
-  guardedLookup,
-  parseAllowlist,
-  type Resolver,
-} from '../../src/security/endpoint-guard.js'
+import { blockedAddressReason, checkEndpoint, checkEndpointUrl, guardedLookup, parseAllowlist, type Resolver } from '../../src/security/endpoint-guard.js'
 import { awsConfigsIn, checkConnectionTargets } from '../../src/security/connection-guard.js'
 
 const refused = (url: string, allowlist?: string) => {
@@ -91,7 +84,10 @@ t.test('ENDPOINT_ALLOWLIST: exact hosts, *.suffix, IPs (normalized); everything 
   t.match(refused('http://127.0.0.2/', list), /ENDPOINT_ALLOWLIST/)
   t.match(refused('http://169.254.169.254/', '169.254.169.254'), /metadata/, 'metadata addresses stay refused even when allowlisted')
   t.same(parseAllowlist(''), [], 'empty: no allowlist')
-  t.same(parseAllowlist(' 0x7f.1 , *.Example.COM. '), [{ kind: 'exact', host: '127.0.0.1' }, { kind: 'suffix', suffix: 'example.com' }])
+  t.same(parseAllowlist(' 0x7f.1 , *.Example.COM. '), [
+    { kind: 'exact', host: '127.0.0.1' },
+    { kind: 'suffix', suffix: 'example.com' },
+  ])
   for (const bad of ['*', 'a.*.com', '*.', 'http://x/', 'exa mple.com', '*.-bad-.com']) {
     t.throws(() => parseAllowlist(bad), /ENDPOINT_ALLOWLIST/, `"${bad}" is rejected`)
   }
@@ -119,10 +115,8 @@ t.test('checkEndpoint resolves host names: a name of a metadata address is refus
 })
 
 t.test('guardedLookup refuses a blocked address at connect time (DNS rebinding)', async (t) => {
-  const lookup = (answer: string) =>
-    guardedLookup((_host, _opts, cb) => cb(null, [{ address: answer, family: answer.includes(':') ? 6 : 4 }]))
-  const run = (answer: string) =>
-    new Promise<{ err: NodeJS.ErrnoException | null }>((resolve) => lookup(answer)('svc.example', { all: true }, (err) => resolve({ err })))
+  const lookup = (answer: string) => guardedLookup((_host, _opts, cb) => cb(null, [{ address: answer, family: answer.includes(':') ? 6 : 4 }]))
+  const run = (answer: string) => new Promise<{ err: NodeJS.ErrnoException | null }>((resolve) => lookup(answer)('svc.example', { all: true }, (err) => resolve({ err })))
   const blocked = await run('169.254.169.254')
   t.match(blocked.err, { code: 'EENDPOINTBLOCKED', message: /svc\.example resolves to 169\.254\.169\.254/ })
   t.equal((await run('127.0.0.1')).err, null)
@@ -136,9 +130,18 @@ t.test('blockedAddressReason: only link-local / metadata addresses', async (t) =
 
 t.test('the connection guard finds awsConfig at the three known paths and checks region and endpoint', async (t) => {
   const cfg = (extra: object) => ({ awsRegion: 'us-east-1', ...extra })
-  t.same(awsConfigsIn({ awsConfig: cfg({}) }).map((f) => f.where), ['body/awsConfig'])
-  t.same(awsConfigsIn({ connection: { config: { awsConfig: cfg({}) } } }).map((f) => f.where), ['body/connection/config/awsConfig'])
-  t.same(awsConfigsIn({ serviceConnection: { config: { awsConfig: cfg({}) } } }).map((f) => f.where), ['body/serviceConnection/config/awsConfig'])
+  t.same(
+    awsConfigsIn({ awsConfig: cfg({}) }).map((f) => f.where),
+    ['body/awsConfig'],
+  )
+  t.same(
+    awsConfigsIn({ connection: { config: { awsConfig: cfg({}) } } }).map((f) => f.where),
+    ['body/connection/config/awsConfig'],
+  )
+  t.same(
+    awsConfigsIn({ serviceConnection: { config: { awsConfig: cfg({}) } } }).map((f) => f.where),
+    ['body/serviceConnection/config/awsConfig'],
+  )
   t.same(awsConfigsIn(null), [])
   t.same(awsConfigsIn('x'), [])
   const noDns: Resolver = async () => []

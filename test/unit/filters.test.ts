@@ -1,10 +1,5 @@
 import t from 'tap'
-import {
-  compileFilter,
-  compilePattern,
-  FilterPatternError,
-  MAX_PATTERN_LENGTH,
-} from '../../src/ingest/filters.js'
+import { compileFilter, compilePattern, FilterPatternError, MAX_PATTERN_LENGTH } from '../../src/ingest/filters.js'
 import { BadInputError } from '../../src/errors.js'
 
 const kept = (f: (n: string) => boolean, names: string[]) => names.filter((n) => !f(n))
@@ -23,7 +18,7 @@ t.test('includes only: anchored at the start (re.match), case-insensitive', asyn
   t.same(kept(compileFilter({ includes: ['.*2024'] }), NAMES), ['sales_2024'])
   t.same(kept(compileFilter({ includes: ['sales$'] }), NAMES), ['sales'], '$ anchors the end')
   t.same(kept(compileFilter({ includes: ['fin', 'MARK'] }), NAMES), ['marketing', 'finance'], 'any include')
-  t.same(kept(compileFilter({ includes: ['x|sales'] }), ['tmp_sales', 'sales'], ), ['sales'], 'every alternative is anchored')
+  t.same(kept(compileFilter({ includes: ['x|sales'] }), ['tmp_sales', 'sales']), ['sales'], 'every alternative is anchored')
 })
 
 t.test('excludes only', async (t) => {

@@ -52,10 +52,7 @@ t.test('array, map, struct, uniontype; nested at depth', async (t) => {
   t.equal(show(parseHiveType('struct<a:int,b:string>')), 'S{a:int;b:string}')
   t.equal(show(parseHiveType('uniontype<int,double,array<string>>')), 'U[int|double|A[string]]')
   t.equal(show(parseHiveType('union<int,string>')), 'U[int|string]')
-  t.equal(
-    show(parseHiveType('array<array<struct<a:int,b:map<string,struct<c:decimal(5,1)>>>>>')),
-    'A[A[S{a:int;b:M[string=>S{c:decimal(5,1)}]}]]',
-  )
+  t.equal(show(parseHiveType('array<array<struct<a:int,b:map<string,struct<c:decimal(5,1)>>>>>')), 'A[A[S{a:int;b:M[string=>S{c:decimal(5,1)}]}]]')
   t.equal(show(parseHiveType('ARRAY < Struct < X : INT > >')), 'A[S{X:int}]')
   t.equal(show(parseHiveType('struct<>')), 'S{}', 'empty struct (Spark) is accepted')
 })

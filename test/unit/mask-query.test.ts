@@ -6,7 +6,10 @@ t.test('string and numeric literals become ?', async (t) => {
   t.equal(maskQuery("SELECT * FROM sales.orders WHERE status = 'RETURNED' AND total > 100.5"), 'SELECT * FROM sales.orders WHERE status = ? AND total > ?')
   t.equal(maskQuery("WHERE dt BETWEEN '2024-06-01' AND '2024-06-07' LIMIT 10"), 'WHERE dt BETWEEN ? AND ? LIMIT ?')
   t.equal(maskQuery("WHERE name = 'O''Brien' OR x IN (1, 2e3, .5)"), 'WHERE name = ? OR x IN (?, ?, ?)')
-  t.equal(maskQuery("WITH (format = 'PARQUET', partitioned_by = ARRAY['day']) AS SELECT DATE '2024-01-01', interval '1' day"), 'WITH (format = ?, partitioned_by = ARRAY[?]) AS SELECT DATE ?, interval ? day')
+  t.equal(
+    maskQuery("WITH (format = 'PARQUET', partitioned_by = ARRAY['day']) AS SELECT DATE '2024-01-01', interval '1' day"),
+    'WITH (format = ?, partitioned_by = ARRAY[?]) AS SELECT DATE ?, interval ? day',
+  )
 })
 
 t.test('identifiers, quoted identifiers and comments are kept', async (t) => {

@@ -50,7 +50,11 @@ t.test('stopping early stops every producer', async (t) => {
   await tick(30)
   const produced = state.produced.reduce((a, b) => a + (b ?? 0), 0)
   await tick(30)
-  t.equal(state.produced.reduce((a, b) => a + (b ?? 0), 0), produced, 'nothing more is produced after the consumer left')
+  t.equal(
+    state.produced.reduce((a, b) => a + (b ?? 0), 0),
+    produced,
+    'nothing more is produced after the consumer left',
+  )
   t.equal(state.running, 0, 'no producer is left running')
 })
 

@@ -129,8 +129,7 @@ t.test('Iceberg: non-current columns dropped, External, Parameters.comment as de
   assertOm(t, CREATE_TABLE, req)
 })
 
-const prestoView = (sql: string) =>
-  `/* Presto View: ${Buffer.from(JSON.stringify({ originalSql: sql, catalog: 'awsdatacatalog', schema: 'sales', columns: [] })).toString('base64')} */`
+const prestoView = (sql: string) => `/* Presto View: ${Buffer.from(JSON.stringify({ originalSql: sql, catalog: 'awsdatacatalog', schema: 'sales', columns: [] })).toString('base64')} */`
 
 t.test('an Athena view: decoded SQL, no location or format, Presto marker comment not a description', async (t) => {
   const view: Table = {
@@ -159,10 +158,7 @@ t.test('an Athena view: decoded SQL, no location or format, Presto marker commen
   t.notOk('schemaDefinition' in noDef)
   assertOm(t, CREATE_TABLE, noDef)
 
-  const hive = buildCreateTable(
-    { ...view, ViewOriginalText: 'select id from orders', ViewExpandedText: 'select `orders`.`id` from `sales`.`orders`' },
-    ctx,
-  )
+  const hive = buildCreateTable({ ...view, ViewOriginalText: 'select id from orders', ViewExpandedText: 'select `orders`.`id` from `sales`.`orders`' }, ctx)
   t.equal(hive.schemaDefinition, 'select id from orders', 'a Hive view keeps its HiveQL')
 })
 
@@ -179,10 +175,26 @@ t.test('a corrupted Presto view is a MappingError (VIEW_DECODE) unless the defin
 t.test('a bad column never fails its table: UNKNOWN column and a warning naming table and column', async (t) => {
   const warnings: string[] = []
   const req = buildCreateTable(
-    { Name: 'orders', StorageDescriptor: { Columns: [{ Name: 'id', Type: 'int' }, { Name: 'payload', Type: 'map<string' }] }, PartitionKeys: [{ Name: 'dt', Type: 'array<' }] },
+    {
+      Name: 'orders',
+      StorageDescriptor: {
+        Columns: [
+          { Name: 'id', Type: 'int' },
+          { Name: 'payload', Type: 'map<string' },
+        ],
+      },
+      PartitionKeys: [{ Name: 'dt', Type: 'array<' }],
+    },
     { ...ctx, onWarning: (m) => warnings.push(m) },
   )
-  t.same(req.columns.map((c) => [c.name, c.dataType, c.dataTypeDisplay]), [['id', 'INT', 'int'], ['payload', 'UNKNOWN', 'map<string'], ['dt', 'UNKNOWN', 'array<']])
+  t.same(
+    req.columns.map((c) => [c.name, c.dataType, c.dataTypeDisplay]),
+    [
+      ['id', 'INT', 'int'],
+      ['payload', 'UNKNOWN', 'map<string'],
+      ['dt', 'UNKNOWN', 'array<'],
+    ],
+  )
   t.equal(req.tableType, 'Partitioned')
   t.same(req.tablePartition, { columns: [{ columnName: 'dt', intervalType: 'COLUMN-VALUE' }] })
   t.equal(warnings.length, 2)
@@ -199,7 +211,10 @@ t.test('names with ", :: or > are encoded as upstream encodes them, never refuse
     { ...ctx, onWarning: (m) => warnings.push(m) },
   )
   t.equal(req.name, 'say __reserved__quote__hi__reserved__quote____reserved__colon__x__reserved__arrow__y')
-  t.same(req.columns.map((c) => c.name), ['a__reserved__arrow__b', 'p__reserved__colon__q'])
+  t.same(
+    req.columns.map((c) => c.name),
+    ['a__reserved__arrow__b', 'p__reserved__colon__q'],
+  )
   t.same(req.tablePartition, { columns: [{ columnName: 'p__reserved__colon__q', intervalType: 'COLUMN-VALUE' }] }, 'the partition names the encoded column')
   assertOm(t, CREATE_TABLE, req)
   t.equal(warnings.length, 3)
@@ -209,7 +224,7 @@ t.test('names with ", :: or > are encoded as upstream encodes them, never refuse
   t.throws(() => buildCreateTable({ Name: '"'.repeat(20) }, ctx), { name: 'MappingError', message: /longer than 256 characters/ }, 'too long once encoded')
 })
 
-t.test('description: Parameters.comment (upstream\'s source) first, then Glue Description', async (t) => {
+t.test("description: Parameters.comment (upstream's source) first, then Glue Description", async (t) => {
   const base: Table = { Name: 't', TableType: 'EXTERNAL_TABLE' }
   t.equal(buildCreateTable({ ...base, Parameters: { comment: 'from comment' }, Description: 'from Description' }, ctx).description, 'from comment')
   t.equal(buildCreateTable({ ...base, Parameters: { comment: '  ' }, Description: 'from Description' }, ctx).description, 'from Description')
@@ -221,7 +236,10 @@ t.test('description: Parameters.comment (upstream\'s source) first, then Glue De
 
 t.test('includeDDL: tables get their CREATE statement; off (the default), none', async (t) => {
   t.notOk('schemaDefinition' in buildCreateTable(parquetTable, ctx))
-  const req = buildCreateTable({ ...parquetTable, StorageDescriptor: { ...parquetTable.StorageDescriptor!, SerdeInfo: { ...parquetTable.StorageDescriptor!.SerdeInfo, Parameters: { 'serialization.format': '1' } } } }, { ...ctx, includeDDL: true })
+  const req = buildCreateTable(
+    { ...parquetTable, StorageDescriptor: { ...parquetTable.StorageDescriptor!, SerdeInfo: { ...parquetTable.StorageDescriptor!.SerdeInfo, Parameters: { 'serialization.format': '1' } } } },
+    { ...ctx, includeDDL: true },
+  )
   t.equal(
     req.schemaDefinition,
     [
@@ -253,7 +271,17 @@ t.test('includeDDL: tables get their CREATE statement; off (the default), none',
   )
   assertOm(t, CREATE_TABLE, req)
   const iceberg = buildCreateTable(
-    { Name: "it's", DatabaseName: 'lake', Parameters: { table_type: 'ICEBERG', comment: "a 'quoted' note" }, StorageDescriptor: { Columns: [{ Name: 'a', Type: 'int' }, { Name: 'old', Type: 'int', Parameters: { 'iceberg.field.current': 'false' } }] } },
+    {
+      Name: "it's",
+      DatabaseName: 'lake',
+      Parameters: { table_type: 'ICEBERG', comment: "a 'quoted' note" },
+      StorageDescriptor: {
+        Columns: [
+          { Name: 'a', Type: 'int' },
+          { Name: 'old', Type: 'int', Parameters: { 'iceberg.field.current': 'false' } },
+        ],
+      },
+    },
     { ...ctx, includeDDL: true },
   )
   t.equal(iceberg.schemaDefinition, "CREATE TABLE `lake`.`it's`(\n  `a` int)\nCOMMENT 'a \\'quoted\\' note'\nTBLPROPERTIES (\n  'table_type'='ICEBERG')")

@@ -5,15 +5,7 @@ import { buildLfTagIndex, EMPTY_LF_TAG_INDEX } from '../../src/athena/lake-forma
 import { MappingError } from '../../src/openmetadata/errors.js'
 import type { OmColumn, TagLabel } from '../../src/openmetadata/om-types.js'
 import { buildCreateSchema, buildCreateTable } from '../../src/openmetadata/table.js'
-import {
-  applyTags,
-  ATHENA_CLASSIFICATION_DESCRIPTION,
-  ATHENA_TAG_DESCRIPTION,
-  classificationsOf,
-  lfTagToTagLabel,
-  schemaTags,
-  unusableLfTags,
-} from '../../src/openmetadata/tags.js'
+import { applyTags, ATHENA_CLASSIFICATION_DESCRIPTION, ATHENA_TAG_DESCRIPTION, classificationsOf, lfTagToTagLabel, schemaTags, unusableLfTags } from '../../src/openmetadata/tags.js'
 import { loadSampleCatalog } from '../support/catalog.js'
 import { assertOm, validateOm } from '../support/om-spec.js'
 
@@ -79,7 +71,11 @@ t.test('lfTagToTagLabel: key = classification, value = tag; upstream’s source,
   assertOm(t, TAG_LABEL, dotted)
   t.equal(lfTagToTagLabel({ key: 'data.owner', value: 'team-a' }).tagFQN, '"data.owner".team-a')
   t.equal(lfTagToTagLabel({ key: 'zone', value: 'eu west/1' }).tagFQN, 'zone.eu west/1', 'spaces and slashes (LF allows them) need no quoting')
-  for (const bad of [{ key: 'k', value: '' }, { key: 'k', value: 'a::b' }, { key: '', value: 'v' }]) {
+  for (const bad of [
+    { key: 'k', value: '' },
+    { key: 'k', value: 'a::b' },
+    { key: '', value: 'v' },
+  ]) {
     t.throws(() => lfTagToTagLabel(bad), MappingError, `${JSON.stringify(bad)} cannot become a tag`)
   }
   t.notOk(validateOm(TAG_LABEL, { ...l, extra: 1 }).valid, 'tagLabel is closed: nothing else may be added')
@@ -102,7 +98,10 @@ t.test('applyTags: effective tags on the table and its top-level columns (upstre
 t.test('applyTags with inherited: false keeps what each resource assigns itself', async (t) => {
   const customers = applyTags(glueTable('sales', 'customers'), index, 'sales', 'customers', { inherited: false })
   t.notOk('tags' in customers, 'no table tags, and no empty array')
-  t.same(customers.columns.filter((c) => c.tags).map((c) => [c.name, c.tags]), [['email', [label('classification.pii')]]])
+  t.same(
+    customers.columns.filter((c) => c.tags).map((c) => [c.name, c.tags]),
+    [['email', [label('classification.pii')]]],
+  )
   assertOm(t, CREATE_TABLE, customers)
 
   const orders = applyTags(glueTable('sales', 'orders'), index, 'sales', 'orders', { inherited: false })
@@ -190,7 +189,10 @@ t.test('LF-tags OpenMetadata cannot name are left out and reported', async (t) =
     databases: [{ Database: { Name: 'sales' }, LFTags: [pair('domain', 'sales'), pair('code', 'a::b'), pair('empty', ''), pair('blank', '   '), pair('  ', 'x')] }],
   })
   t.same(schemaTags(odd, 'sales'), [label('domain.sales')])
-  t.same(classificationsOf(odd).map((c) => c.classification.name), ['domain'])
+  t.same(
+    classificationsOf(odd).map((c) => c.classification.name),
+    ['domain'],
+  )
   t.same(unusableLfTags(odd), [
     'LF-tag "  =x" is not ingested: its key is blank',
     'LF-tag "blank=   " is not ingested: its value is blank',
@@ -208,7 +210,10 @@ t.test('the index is the same whether Lake Formation reports effective or only a
       { Table: { DatabaseName: 'sales', Name: 'customers' }, LFTagsOnColumns: [{ Name: 'email', LFTags: [pair('classification', 'pii')] }] },
     ],
   })
-  for (const [db, name, cols] of [['sales', 'orders', ['order_id', 'status']], ['sales', 'customers', ['email', 'first_name']]] as const) {
+  for (const [db, name, cols] of [
+    ['sales', 'orders', ['order_id', 'status']],
+    ['sales', 'customers', ['email', 'first_name']],
+  ] as const) {
     t.same(assignedOnly.table(db, name), index.table(db, name))
     t.same(assignedOnly.effectiveTable(db, name), index.effectiveTable(db, name))
     for (const c of cols) {

@@ -1,12 +1,5 @@
 import t from 'tap'
-import {
-  acceptsCurrentStepFields,
-  finalStatus,
-  legacyResult,
-  resultForServer,
-  workflowStatus,
-  type TestConnectionResult,
-} from '../../src/openmetadata/test-connection-result.js'
+import { acceptsCurrentStepFields, finalStatus, legacyResult, resultForServer, workflowStatus, type TestConnectionResult } from '../../src/openmetadata/test-connection-result.js'
 import { assertTestConnectionResult, validateTestConnectionResult } from '../support/test-connection-spec.js'
 
 const SHORT_CIRCUITED: TestConnectionResult = {
@@ -41,11 +34,15 @@ t.test('older servers refuse the current step fields; the legacy projection is w
   t.match(refused.errors, /must NOT have additional properties .*"status"/)
   const legacy = legacyResult(SHORT_CIRCUITED)
   assertTestConnectionResult(t, 'legacy', legacy)
-  t.same(legacy.steps.map((s) => [s.name, s.passed, s.message]), [
-    ['CheckAccess', false, 'The workgroup "x" does not exist.'],
-    ['GetSchemas', false, 'Skipped: not run because CheckAccess failed'],
-    ['GetViews', false, 'Skipped: not run because CheckAccess failed'],
-  ], 'skipped steps stay, their reason in message')
+  t.same(
+    legacy.steps.map((s) => [s.name, s.passed, s.message]),
+    [
+      ['CheckAccess', false, 'The workgroup "x" does not exist.'],
+      ['GetSchemas', false, 'Skipped: not run because CheckAccess failed'],
+      ['GetViews', false, 'Skipped: not run because CheckAccess failed'],
+    ],
+    'skipped steps stay, their reason in message',
+  )
   t.equal(legacy.steps[0]!.errorLog, SHORT_CIRCUITED.steps[0]!.errorLog)
   t.same(legacyResult(PASSED).steps[0], { name: 'GetSchemas', mandatory: true, passed: true, message: 'Found 3 schema(s).' }, 'resultSummary becomes message when there is none')
 })

@@ -1,11 +1,5 @@
 import t from 'tap'
-import {
-  decodePrestoView,
-  isOnlyComments,
-  toCreateViewStatement,
-  ViewDecodeError,
-  viewDefinitionOf,
-} from '../../src/openmetadata/view.js'
+import { decodePrestoView, isOnlyComments, toCreateViewStatement, ViewDecodeError, viewDefinitionOf } from '../../src/openmetadata/view.js'
 
 const definition = {
   originalSql: 'SELECT id, name FROM "sales"."orders" WHERE total > 0',
@@ -33,22 +27,15 @@ t.test('decodes a Presto view', async (t) => {
 t.test('tolerates whitespace, newlines, missing padding, case, Trino spelling', async (t) => {
   const wrapped = b64.replace(/(.{20})/g, '$1\n  ')
   t.equal(decodePrestoView(`\n /*   presto view:\n${wrapped}\n*/ \n`)?.originalSql, definition.originalSql)
-  const unpadded = Buffer.from(JSON.stringify({ originalSql: 'SELECT 1' })).toString('base64').replace(/=+$/, '')
+  const unpadded = Buffer.from(JSON.stringify({ originalSql: 'SELECT 1' }))
+    .toString('base64')
+    .replace(/=+$/, '')
   t.equal(decodePrestoView(`/* Presto View: ${unpadded} */`)?.originalSql, 'SELECT 1')
   t.equal(decodePrestoView(`/* Trino Materialized View: ${b64} */`)?.schema, 'sales')
 })
 
 t.test('returns null for anything that is not a Presto payload', async (t) => {
-  for (const text of [
-    undefined,
-    null,
-    '',
-    '/* Presto View */',
-    'SELECT * FROM t',
-    'CREATE VIEW v AS SELECT 1',
-    `/* a comment */ SELECT 1 /* b */`,
-    `SELECT 1 ${prestoText}`,
-  ]) {
+  for (const text of [undefined, null, '', '/* Presto View */', 'SELECT * FROM t', 'CREATE VIEW v AS SELECT 1', `/* a comment */ SELECT 1 /* b */`, `SELECT 1 ${prestoText}`]) {
     t.equal(decodePrestoView(text), null, JSON.stringify(text))
   }
 })
@@ -71,10 +58,7 @@ t.test('throws ViewDecodeError for corrupted payloads', async (t) => {
 
 t.test('viewDefinitionOf: Presto SQL, else the Hive view text, never a bare marker', async (t) => {
   t.equal(viewDefinitionOf({ ViewOriginalText: prestoText, ViewExpandedText: '/* Presto View */' }), definition.originalSql)
-  t.equal(
-    viewDefinitionOf({ ViewOriginalText: ' select `a` from `db`.`t` ', ViewExpandedText: 'SELECT `t`.`a` FROM `db`.`t`' }),
-    'select `a` from `db`.`t`',
-  )
+  t.equal(viewDefinitionOf({ ViewOriginalText: ' select `a` from `db`.`t` ', ViewExpandedText: 'SELECT `t`.`a` FROM `db`.`t`' }), 'select `a` from `db`.`t`')
   t.equal(viewDefinitionOf({ ViewOriginalText: '', ViewExpandedText: 'SELECT 2' }), 'SELECT 2')
   t.equal(viewDefinitionOf({ ViewOriginalText: '/* Presto View */' }), undefined)
   t.equal(viewDefinitionOf({}), undefined)

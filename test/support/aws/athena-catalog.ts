@@ -97,9 +97,11 @@ function lazyMap<A, B>(items: readonly A[], f: (a: A) => B): readonly B[] {
 function database(ctx: Ctx, c: AthenaDataCatalogFixture, name: string): AthenaDb {
   const db = databasesOf(ctx, c).find((d) => sameName(d.Name, name))
   if (!db) {
-    throw metadata(c.Type === 'GLUE'
-      ? `Database ${name} not found. (Service: AWSGlue; Status Code: 400; Error Code: EntityNotFoundException; Request ID: ${glueRequestId(name)}; Proxy: null)`
-      : `Database ${name} not found.`)
+    throw metadata(
+      c.Type === 'GLUE'
+        ? `Database ${name} not found. (Service: AWSGlue; Status Code: 400; Error Code: EntityNotFoundException; Request ID: ${glueRequestId(name)}; Proxy: null)`
+        : `Database ${name} not found.`,
+    )
   }
   return db
 }
@@ -120,7 +122,11 @@ export function glueToAthena(t: GlueTable): AthenaTableMetadata {
   if (sd.Location) params.location = sd.Location
   if (sd.SerdeInfo?.SerializationLibrary) params['serde.serialization.lib'] = sd.SerdeInfo.SerializationLibrary
   for (const [k, v] of Object.entries(sd.SerdeInfo?.Parameters ?? {})) params[`serde.param.${k}`] = v
-  const col = (c: { Name: string; Type?: string; Comment?: string }) => ({ Name: c.Name, ...(c.Type !== undefined ? { Type: c.Type } : {}), ...(c.Comment !== undefined ? { Comment: c.Comment } : {}) })
+  const col = (c: { Name: string; Type?: string; Comment?: string }) => ({
+    Name: c.Name,
+    ...(c.Type !== undefined ? { Type: c.Type } : {}),
+    ...(c.Comment !== undefined ? { Comment: c.Comment } : {}),
+  })
   return {
     Name: t.Name,
     ...(t.CreateTime !== undefined ? { CreateTime: t.CreateTime } : {}),
@@ -165,7 +171,13 @@ export const athenaCatalogHandlers: Record<string, Handler> = {
     const { page, nextToken } = paginate(ctx.catalog.workgroups, { nextToken: ctx.body.NextToken, max, scope: 'athena:ListWorkGroups', invalid: invalidToken })
     const summaries = page.map((w) => {
       const out = workGroupOut(w)
-      return { Name: out.Name, State: out.State, ...(out.Description !== undefined ? { Description: out.Description } : {}), ...(out.CreationTime !== undefined ? { CreationTime: out.CreationTime } : {}), EngineVersion: out.Configuration.EngineVersion }
+      return {
+        Name: out.Name,
+        State: out.State,
+        ...(out.Description !== undefined ? { Description: out.Description } : {}),
+        ...(out.CreationTime !== undefined ? { CreationTime: out.CreationTime } : {}),
+        EngineVersion: out.Configuration.EngineVersion,
+      }
     })
     return { WorkGroups: summaries, ...next(nextToken) }
   },
@@ -215,9 +227,11 @@ export const athenaCatalogHandlers: Record<string, Handler> = {
     const name = requireString(ctx, 'TableName', 'tableName')
     const t = db.table(name)
     if (!t) {
-      throw metadata(c.Type === 'GLUE'
-        ? `Table ${name} not found. (Service: AWSGlue; Status Code: 400; Error Code: EntityNotFoundException; Request ID: ${glueRequestId(name)}; Proxy: null)`
-        : `Table ${name} not found.`)
+      throw metadata(
+        c.Type === 'GLUE'
+          ? `Table ${name} not found. (Service: AWSGlue; Status Code: 400; Error Code: EntityNotFoundException; Request ID: ${glueRequestId(name)}; Proxy: null)`
+          : `Table ${name} not found.`,
+      )
     }
     return { TableMetadata: withEpochTimes(t) }
   },

@@ -51,7 +51,9 @@ export const athenaHistoryHandlers: Record<string, Handler> = {
     // The API reference allows 0–50; a page of 0 is answered as the default page (50).
     const asked = maxResults(b.MaxResults, { default: QUERY_EXECUTION_BATCH, min: 0, max: QUERY_EXECUTION_BATCH, clamp: false, invalid: (m) => invalidRequest(m, 'INVALID_INPUT') })
     const max = asked === 0 ? QUERY_EXECUTION_BATCH : asked
-    const ids = history(ctx).filter((e) => e.workGroup === wgName).map((e) => e.id)
+    const ids = history(ctx)
+      .filter((e) => e.workGroup === wgName)
+      .map((e) => e.id)
     const invalid = () => invalidRequest('Invalid NextToken.', 'INVALID_INPUT')
     const { page, nextToken } = paginate(ids, { nextToken: b.NextToken, max, scope: `athena:ListQueryExecutions:${wgName}`, invalid })
     return { QueryExecutionIds: page, ...(nextToken ? { NextToken: nextToken } : {}) }

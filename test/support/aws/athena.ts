@@ -12,13 +12,14 @@ import { maxResults, paginate, sameName, withEpochTimes } from './protocol.js'
 import { analyse, type SqlOutcome, type TableLookup } from './sql.js'
 
 /** Athena's messages for a missing and a malformed output location (AthenaErrorCode INVALID_INPUT). */
-export const NO_OUTPUT_LOCATION =
-  'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.'
+export const NO_OUTPUT_LOCATION = 'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.'
 
 /** The StateChangeReason of a query whose results could not be written to the output location. */
 export function outputDeniedReason(location: string): string {
-  return `Access denied when writing output to url: ${location} . Please ensure you are allowed to access the S3 bucket. ` +
+  return (
+    `Access denied when writing output to url: ${location} . Please ensure you are allowed to access the S3 bucket. ` +
     'If you are encrypting query results with KMS key, please ensure you are allowed to access your KMS key'
+  )
 }
 
 function notFound(id: unknown): never {
@@ -60,7 +61,10 @@ function startQueryExecution(ctx: Ctx) {
   const b = ctx.body
   const query = b.QueryString
   if (typeof query !== 'string' || query.length === 0) {
-    throw invalidRequest(`1 validation error detected: Value ${query === '' ? "''" : 'null'} at 'queryString' failed to satisfy constraint: Member must have length greater than or equal to 1`, 'INVALID_INPUT')
+    throw invalidRequest(
+      `1 validation error detected: Value ${query === '' ? "''" : 'null'} at 'queryString' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+      'INVALID_INPUT',
+    )
   }
   const context = b.QueryExecutionContext as { Catalog?: string; Database?: string } | undefined
   const token = typeof b.ClientRequestToken === 'string' ? b.ClientRequestToken : undefined
@@ -166,8 +170,16 @@ export const athenaHandlers: Record<string, Handler> = {
     const invalid = () => invalidRequest('Invalid NextToken.', 'INVALID_INPUT')
     const { page, nextToken } = paginate(resultRows(r.outcome), { nextToken: ctx.body.NextToken, max, scope: `athena:GetQueryResults:${r.id}`, invalid })
     const columnInfo = r.outcome.columns.map((c) => ({
-      CatalogName: 'hive', SchemaName: '', TableName: '', Name: c.name, Label: c.name, Type: c.type,
-      Precision: c.precision, Scale: c.scale, Nullable: 'UNKNOWN', CaseSensitive: c.caseSensitive,
+      CatalogName: 'hive',
+      SchemaName: '',
+      TableName: '',
+      Name: c.name,
+      Label: c.name,
+      Type: c.type,
+      Precision: c.precision,
+      Scale: c.scale,
+      Nullable: 'UNKNOWN',
+      CaseSensitive: c.caseSensitive,
     }))
     return { UpdateCount: 0, ResultSet: { Rows: page, ResultSetMetadata: { ColumnInfo: columnInfo } }, ...(nextToken ? { NextToken: nextToken } : {}) }
   },

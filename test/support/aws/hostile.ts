@@ -32,10 +32,7 @@ function drainOrClose(res: ServerResponse): Promise<void> {
  * Answers a 200 whose body is valid JSON (`{"Padding":"xxxx…"}`, a member the SDK ignores) of `bytes`
  * bytes, written chunk by chunk as the client reads, so the endpoint itself holds one 64 KiB chunk.
  */
-export function streamHugeAnswer(
-  res: ServerResponse,
-  opts: { action: string; bytes: number; declareLength: boolean; contentType: string; requestId: string },
-): StreamedAnswer {
+export function streamHugeAnswer(res: ServerResponse, opts: { action: string; bytes: number; declareLength: boolean; contentType: string; requestId: string }): StreamedAnswer {
   const prefix = Buffer.from('{"Padding":"')
   const suffix = Buffer.from('"}')
   const filler = Math.max(0, opts.bytes - prefix.length - suffix.length)

@@ -45,9 +45,7 @@ export function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 }
 
-const TIMESTAMP_KEYS = [
-  'CreateTime', 'UpdateTime', 'LastAccessTime', 'LastAnalyzedTime', 'CreationTime', 'SubmissionDateTime', 'CompletionDateTime',
-] as const
+const TIMESTAMP_KEYS = ['CreateTime', 'UpdateTime', 'LastAccessTime', 'LastAnalyzedTime', 'CreationTime', 'SubmissionDateTime', 'CompletionDateTime'] as const
 
 /**
  * A shallow copy of `obj` with its timestamp members (CreateTime, CreationTime, …) as epoch
@@ -66,10 +64,7 @@ export function withEpochTimes<T extends object>(obj: T): T {
 }
 
 /** A slice of `items` after an opaque NextToken bound to `scope` (the operation and its arguments). */
-export function paginate<T>(
-  items: readonly T[],
-  opts: { nextToken?: unknown; max: number; scope: string; invalid: () => AwsError },
-): { page: T[]; nextToken?: string } {
+export function paginate<T>(items: readonly T[], opts: { nextToken?: unknown; max: number; scope: string; invalid: () => AwsError }): { page: T[]; nextToken?: string } {
   let offset = 0
   if (opts.nextToken !== undefined && opts.nextToken !== null && opts.nextToken !== '') {
     offset = decodeToken(opts.nextToken, opts.scope, items.length) ?? -1
@@ -119,12 +114,10 @@ export function nameFilter(expression: unknown): ((name: string) => boolean) | u
 }
 
 /** A validated integer MaxResults, or the default when absent. */
-export function maxResults(
-  value: unknown,
-  opts: { default: number; min: number; max: number; clamp: boolean; invalid: (msg: string) => AwsError },
-): number {
+export function maxResults(value: unknown, opts: { default: number; min: number; max: number; clamp: boolean; invalid: (msg: string) => AwsError }): number {
   if (value === undefined || value === null) return opts.default
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw opts.invalid(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`)
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw opts.invalid(`1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at 'maxResults' failed to satisfy constraint: Member must be an integer`)
   if (value < opts.min) throw opts.invalid(`1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to ${opts.min}`)
   if (value > opts.max) {
     if (opts.clamp) return opts.max

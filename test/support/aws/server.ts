@@ -129,20 +129,30 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 function sendJsonError(res: ServerResponse, service: string, e: AwsError, requestId: string): void {
   const body: Record<string, unknown> = { __type: e.code, ...(e.hasMessage ? { Message: e.message } : {}), ...e.extra }
-  send(res, e.status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amzn-requestid': requestId,
-    'x-amzn-errortype': `${e.code}:http://internal.amazon.com/coral/com.amazonaws.${service}/`,
-  }, JSON.stringify(body))
+  send(
+    res,
+    e.status,
+    {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': `${e.code}:http://internal.amazon.com/coral/com.amazonaws.${service}/`,
+    },
+    JSON.stringify(body),
+  )
 }
 
 /** REST-JSON (Lake Formation): the code in X-Amzn-ErrorType (what the SDK reads first), `Message` in the body. */
 function sendRestJsonError(res: ServerResponse, e: AwsError, requestId: string): void {
-  send(res, e.status, {
-    'content-type': 'application/json',
-    'x-amzn-requestid': requestId,
-    'x-amzn-errortype': `${e.code}:http://internal.amazon.com/coral/com.amazonaws.lakeformation/`,
-  }, JSON.stringify(e.hasMessage ? { Message: e.message, ...e.extra } : { ...e.extra }))
+  send(
+    res,
+    e.status,
+    {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': `${e.code}:http://internal.amazon.com/coral/com.amazonaws.lakeformation/`,
+    },
+    JSON.stringify(e.hasMessage ? { Message: e.message, ...e.extra } : { ...e.extra }),
+  )
 }
 
 function sleep(ms: number): Promise<void> {
@@ -206,8 +216,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       return
     }
     // Paging that never ends: the first page again, under a NextToken the endpoint would itself refuse.
-    const hostileToken =
-      kind === 'repeatToken' ? decision.fault!.token ?? 'repeating-token' : kind === 'endlessPages' ? `endless-page-${++endless}` : undefined
+    const hostileToken = kind === 'repeatToken' ? (decision.fault!.token ?? 'repeating-token') : kind === 'endlessPages' ? `endless-page-${++endless}` : undefined
     if (hostileToken !== undefined) ctx.body = { ...ctx.body, NextToken: undefined }
     if (decision.fault && kind !== 'latency' && hostileToken === undefined) return fail(faultError(kind as Parameters<typeof faultError>[0], service, p.op, ctx))
 
@@ -234,8 +243,11 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': requestId }, JSON.stringify(hostileToken === undefined ? out : { ...(out as object), NextToken: hostileToken }))
     } catch (err) {
       if (err instanceof AwsError) return fail(err)
-      const e = new AwsError(service === 'glue' || service === 'lakeformation' ? 'InternalServiceException' : service === 'athena' ? 'InternalServerException' : 'InternalFailure',
-        `fake AWS endpoint bug: ${(err as Error).stack ?? String(err)}`, 500)
+      const e = new AwsError(
+        service === 'glue' || service === 'lakeformation' ? 'InternalServiceException' : service === 'athena' ? 'InternalServerException' : 'InternalFailure',
+        `fake AWS endpoint bug: ${(err as Error).stack ?? String(err)}`,
+        500,
+      )
       return fail(e)
     }
   }

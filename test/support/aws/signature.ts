@@ -18,9 +18,7 @@ interface ParsedAuthorization {
 }
 
 function parseAuthorization(header: string): ParsedAuthorization | undefined {
-  const m = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/((\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(
-    header.trim(),
-  )
+  const m = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/((\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(header.trim())
   if (!m) return undefined
   return { accessKeyId: m[1]!, scope: m[2]!, date: m[3]!, region: m[4]!, service: m[5]!, signedHeaders: m[6]!.split(';'), signature: m[7]! }
 }
@@ -48,7 +46,11 @@ function headerValue(req: IncomingMessage, name: string): string {
 export function expectedSignature(req: IncomingMessage, body: string, auth: ParsedAuthorization, secret: string): string {
   const url = new URL(req.url ?? '/', 'http://endpoint')
   // Non-S3 services sign the path URI-encoded twice; the path on the wire is encoded once.
-  const path = url.pathname.split('/').map((seg) => uriEncode(decodeURIComponent(seg))).join('/') || '/'
+  const path =
+    url.pathname
+      .split('/')
+      .map((seg) => uriEncode(decodeURIComponent(seg)))
+      .join('/') || '/'
   const payloadHash = headerValue(req, 'x-amz-content-sha256') || sha256(Buffer.from(body, 'utf8'))
   const canonicalRequest = [
     req.method ?? 'GET',
@@ -67,12 +69,7 @@ export function expectedSignature(req: IncomingMessage, body: string, auth: Pars
  * Refuses a request whose key is unknown or whose signature was not made with the key's secret.
  * `secretOf` answers the secret of a long-term key or of a session the endpoint issued.
  */
-export function verifySignature(
-  req: IncomingMessage,
-  body: string,
-  protocol: 'json' | 'query',
-  secretOf: (accessKeyId: string) => string | undefined,
-): void {
+export function verifySignature(req: IncomingMessage, body: string, protocol: 'json' | 'query', secretOf: (accessKeyId: string) => string | undefined): void {
   const auth = parseAuthorization(headerValue(req, 'authorization'))
   if (!auth) return // no or malformed signature: authenticate() answers MissingAuthenticationToken
   const secret = secretOf(auth.accessKeyId)
@@ -83,8 +80,7 @@ export function verifySignature(
   }
   const expected = Buffer.from(expectedSignature(req, body, auth, secret), 'hex')
   if (!timingSafeEqual(expected, Buffer.from(auth.signature, 'hex'))) {
-    const message =
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
+    const message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
     throw protocol === 'json' ? new AwsError('InvalidSignatureException', message, 400) : new AwsError('SignatureDoesNotMatch', message, 403)
   }
 }

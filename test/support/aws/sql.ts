@@ -13,9 +13,7 @@ export interface ResultColumn {
   caseSensitive: boolean
 }
 
-export type SqlOutcome =
-  | { kind: 'rows'; columns: ResultColumn[]; rows: Array<Array<string | null>> }
-  | { kind: 'failed'; errorName: string; message: string; errorType: number }
+export type SqlOutcome = { kind: 'rows'; columns: ResultColumn[]; rows: Array<Array<string | null>> } | { kind: 'failed'; errorName: string; message: string; errorType: number }
 
 export interface Analysis {
   statementType: 'DML' | 'DDL' | 'UTILITY'
@@ -24,9 +22,7 @@ export interface Analysis {
 }
 
 /** How a FROM reference resolves: the table's columns (hive types), or what is missing. */
-export type TableLookup =
-  | { columns: Array<{ Name: string; Type?: string }> }
-  | { missing: 'catalog' | 'schema' | 'table'; name: string }
+export type TableLookup = { columns: Array<{ Name: string; Type?: string }> } | { missing: 'catalog' | 'schema' | 'table'; name: string }
 
 interface Token {
   kind: 'word' | 'quoted' | 'string' | 'number' | 'punct'
@@ -36,13 +32,32 @@ interface Token {
 }
 
 const STATEMENTS: Record<string, { type: Analysis['statementType']; sub?: string }> = {
-  SELECT: { type: 'DML', sub: 'SELECT' }, WITH: { type: 'DML', sub: 'SELECT' }, VALUES: { type: 'DML', sub: 'SELECT' },
-  TABLE: { type: 'DML', sub: 'SELECT' }, EXPLAIN: { type: 'DML', sub: 'EXPLAIN' }, INSERT: { type: 'DML', sub: 'INSERT' },
-  UPDATE: { type: 'DML', sub: 'UPDATE' }, DELETE: { type: 'DML', sub: 'DELETE' }, MERGE: { type: 'DML', sub: 'MERGE' },
-  UNLOAD: { type: 'DML', sub: 'UNLOAD' }, SHOW: { type: 'UTILITY' }, DESCRIBE: { type: 'UTILITY' }, DESC: { type: 'UTILITY' },
-  USE: { type: 'UTILITY' }, CREATE: { type: 'DDL' }, DROP: { type: 'DDL' }, ALTER: { type: 'DDL' }, MSCK: { type: 'DDL' },
-  OPTIMIZE: { type: 'DDL' }, VACUUM: { type: 'DDL' }, PREPARE: { type: 'UTILITY' }, EXECUTE: { type: 'UTILITY' },
-  DEALLOCATE: { type: 'UTILITY' }, CALL: { type: 'UTILITY' }, GRANT: { type: 'DDL' }, REVOKE: { type: 'DDL' },
+  SELECT: { type: 'DML', sub: 'SELECT' },
+  WITH: { type: 'DML', sub: 'SELECT' },
+  VALUES: { type: 'DML', sub: 'SELECT' },
+  TABLE: { type: 'DML', sub: 'SELECT' },
+  EXPLAIN: { type: 'DML', sub: 'EXPLAIN' },
+  INSERT: { type: 'DML', sub: 'INSERT' },
+  UPDATE: { type: 'DML', sub: 'UPDATE' },
+  DELETE: { type: 'DML', sub: 'DELETE' },
+  MERGE: { type: 'DML', sub: 'MERGE' },
+  UNLOAD: { type: 'DML', sub: 'UNLOAD' },
+  SHOW: { type: 'UTILITY' },
+  DESCRIBE: { type: 'UTILITY' },
+  DESC: { type: 'UTILITY' },
+  USE: { type: 'UTILITY' },
+  CREATE: { type: 'DDL' },
+  DROP: { type: 'DDL' },
+  ALTER: { type: 'DDL' },
+  MSCK: { type: 'DDL' },
+  OPTIMIZE: { type: 'DDL' },
+  VACUUM: { type: 'DDL' },
+  PREPARE: { type: 'UTILITY' },
+  EXECUTE: { type: 'UTILITY' },
+  DEALLOCATE: { type: 'UTILITY' },
+  CALL: { type: 'UTILITY' },
+  GRANT: { type: 'DDL' },
+  REVOKE: { type: 'DDL' },
 }
 
 const EXPECTING =
@@ -79,7 +94,11 @@ function tokenize(sql: string): Token[] {
     if (c === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2)
       const stop = end < 0 ? sql.length : end + 2
-      for (; i < stop; i++) if (sql[i] === '\n') { line++; lineStart = i + 1 }
+      for (; i < stop; i++)
+        if (sql[i] === '\n') {
+          line++
+          lineStart = i + 1
+        }
       continue
     }
     const pos = at()
@@ -88,7 +107,11 @@ function tokenize(sql: string): Token[] {
       let text = ''
       for (;;) {
         if (j >= sql.length) throw malformed(`line ${pos.line}:${pos.col}: mismatched input '${c}'. Expecting: <expression>`)
-        if (sql[j] === c && sql[j + 1] === c) { text += c; j += 2; continue }
+        if (sql[j] === c && sql[j + 1] === c) {
+          text += c
+          j += 2
+          continue
+        }
         if (sql[j] === c) break
         text += sql[j]
         j++

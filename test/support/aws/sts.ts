@@ -33,8 +33,10 @@ export const stsHandlers: Record<string, Handler> = {
     const sessionName = nameField(ctx, 'RoleSessionName', 'roleSessionName', true)!
     const sourceIdentity = nameField(ctx, 'SourceIdentity', 'sourceIdentity', false)
     const duration = ctx.body.DurationSeconds === undefined ? 3600 : Number(ctx.body.DurationSeconds)
-    if (!Number.isInteger(duration) || duration < 900) throw validationError(`1 validation error detected: Value '${ctx.body.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`)
-    if (duration > 43200) throw validationError(`1 validation error detected: Value '${duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200`)
+    if (!Number.isInteger(duration) || duration < 900)
+      throw validationError(`1 validation error detected: Value '${ctx.body.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`)
+    if (duration > 43200)
+      throw validationError(`1 validation error detected: Value '${duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200`)
     if (!/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/.test(roleArn)) {
       throw new AwsError('AccessDenied', `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403)
     }
@@ -50,12 +52,16 @@ export const stsHandlers: Record<string, Handler> = {
 }
 
 export function stsResponse(action: string, inner: string, requestId: string): string {
-  return `<${action}Response xmlns="${STS_XMLNS}">\n  <${action}Result>${inner}</${action}Result>\n` +
+  return (
+    `<${action}Response xmlns="${STS_XMLNS}">\n  <${action}Result>${inner}</${action}Result>\n` +
     `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`
+  )
 }
 
 export function stsError(e: AwsError, requestId: string): string {
   const type = e.status >= 500 ? 'Receiver' : 'Sender'
-  return `<ErrorResponse xmlns="${STS_XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${x(e.code)}</Code>\n` +
+  return (
+    `<ErrorResponse xmlns="${STS_XMLNS}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${x(e.code)}</Code>\n` +
     `    <Message>${x(e.message)}</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>\n`
+  )
 }
