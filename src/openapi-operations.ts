@@ -6,6 +6,7 @@
  */
 import type { FastifySchema } from 'fastify'
 import { requestExamples } from './openapi-examples.js'
+import { routePolicy } from './security/route-policy.js'
 
 type Security = Array<Record<string, string[]>>
 
@@ -31,8 +32,6 @@ const AUTOMATION_NAMED: Record<string, string> = {
   'GET /health-auth': 'automationHealthAuth',
   'POST /run_automation': 'runAutomation',
 }
-/** Below AUTOMATION_PREFIX only health answers without Basic credentials (OpenMetadata's probe). */
-const AUTOMATION_OPEN = new Set(['/health'])
 
 /** camelCase of method and path words for a route not listed above: POST /v1/pipelines/:id/run → postV1PipelinesByIdRun. */
 function derivedOperationId(method: string, path: string): string {
@@ -50,20 +49,20 @@ export interface OperationDoc {
   security: Security
 }
 
-/** The operationId and security of `method url`; `automationPrefix` is AUTOMATION_PREFIX. */
+/**
+ * The operationId and security of `method url`; `automationPrefix` is AUTOMATION_PREFIX. The security is read from
+ * the route's policy (src/security/route-policy.ts), the one the service enforces, so the document cannot say
+ * otherwise.
+ */
 export function operationDoc(method: string, url: string, automationPrefix: string): OperationDoc {
   const verb = method.toUpperCase()
+  const auth = routePolicy(url, automationPrefix).auth
+  const security = auth === 'basic' ? BASIC : auth === 'none' ? NONE : BEARER
   if (url.startsWith(`${automationPrefix}/`)) {
     const below = url.slice(automationPrefix.length)
-    return {
-      operationId: AUTOMATION_NAMED[`${verb} ${below}`] ?? derivedOperationId(method, `/automation${below}`),
-      security: AUTOMATION_OPEN.has(below) ? NONE : BASIC,
-    }
+    return { operationId: AUTOMATION_NAMED[`${verb} ${below}`] ?? derivedOperationId(method, `/automation${below}`), security }
   }
-  return {
-    operationId: NAMED[`${verb} ${url}`] ?? derivedOperationId(method, url),
-    security: url.startsWith('/v1/') || url === '/metrics' ? BEARER : NONE,
-  }
+  return { operationId: NAMED[`${verb} ${url}`] ?? derivedOperationId(method, url), security }
 }
 
 type RouteSchema = FastifySchema & { operationId?: string; security?: Security; body?: unknown }
