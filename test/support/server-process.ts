@@ -41,7 +41,7 @@ export async function startServerProcess(t: TapLike, env: Record<string, string>
         clearTimeout(timer)
         resolve(Number(m[1]))
       }
-    }, 20)
+    }, 5) // the moment it listens: start-up tests send their first requests right then
     void exited.then((code) => {
       clearInterval(poll)
       clearTimeout(timer)
