@@ -1,9 +1,8 @@
-import dns from 'node:dns'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { syncBuiltinESMExports } from 'node:module'
 import { GetDatabasesCommand } from '@aws-sdk/client-glue'
 import t from 'tap'
+import { fakeDnsHost } from '../support/fake-dns.js'
 import { buildApp } from '../../src/app.js'
 import { createAwsClients } from '../../src/aws/clients.js'
 import { parseAllowlist, type Resolver } from '../../src/security/endpoint-guard.js'
@@ -85,19 +84,10 @@ t.test('a host name that resolves to a metadata address is refused (checked when
 t.test('DNS rebinding: a name that passes the request-time check but resolves to a metadata address at connect time is refused', async (t) => {
   const h = await startHarness(t)
   // The system resolver (used by the AWS clients' connections) answers the metadata address for this name...
-  const realLookup = dns.lookup
   let connectLookups = 0
-  dns.lookup = ((host: string, options: unknown, callback: (...args: unknown[]) => void) => {
-    if (host !== 'rebind.attacker.test') return (realLookup as (...a: unknown[]) => void)(host, options, callback)
+  fakeDnsHost(t, 'rebind.attacker.test', () => {
     connectLookups++
-    const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all
-    if (all) callback(null, [{ address: '169.254.169.254', family: 4 }])
-    else callback(null, '169.254.169.254', 4)
-  }) as typeof dns.lookup
-  syncBuiltinESMExports()
-  t.teardown(() => {
-    dns.lookup = realLookup
-    syncBuiltinESMExports()
+    return '169.254.169.254'
   })
   // ...while the request-time check is told a harmless address (the answer changed in between).
   const app = await buildApp({

@@ -3,10 +3,9 @@
  * (`/v1/ingest` with a workflowConfig sink, `run_automation`) goes only where the outbound guard allows,
  * never follows a redirect, reads a bounded answer, and names only the server's host in its messages.
  */
-import dns from 'node:dns'
-import { syncBuiltinESMExports } from 'node:module'
 import t from 'tap'
 import { automationWorkflow } from '../support/automation-workflow.js'
+import { fakeDnsHost } from '../support/fake-dns.js'
 import { buildApp } from '../../src/app.js'
 import { parseAllowlist } from '../../src/security/endpoint-guard.js'
 import { startFakeAws, type FakeAws } from '../support/aws-endpoint.js'
@@ -114,21 +113,12 @@ t.test('§3 DNS rebinding: a hostPort name re-resolved to a metadata address at 
   })
   const aws = await startFakeAws()
   t.teardown(() => aws.close())
-  const realLookup = dns.lookup
   const answers: string[] = []
-  dns.lookup = ((host: string, options: unknown, callback: (...args: unknown[]) => void) => {
-    if (host !== 'rebind.om.test') return (realLookup as (...a: unknown[]) => void)(host, options, callback)
+  fakeDnsHost(t, 'rebind.om.test', () => {
     // Until the OpenMetadata host has been reached: its address; from then on: the instance-metadata address.
     const address = om.requests.length === 0 ? '127.0.0.1' : '169.254.169.254'
     answers.push(address)
-    const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all
-    if (all) callback(null, [{ address, family: 4 }])
-    else callback(null, address, 4)
-  }) as typeof dns.lookup
-  syncBuiltinESMExports()
-  t.teardown(() => {
-    dns.lookup = realLookup
-    syncBuiltinESMExports()
+    return address
   })
   const app = await buildApp({
     logStream: false,
