@@ -1,12 +1,12 @@
 // POST /v1/query-log with a workflowConfig sink: the queries, the usage per table and day, the percentiles and the
 // lineage reach the (fake) OpenMetadata server, after an ingest of the same catalog put the tables there.
 import { createHash } from 'node:crypto'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { maskQuery } from '../../src/lineage/mask-query.js'
 import { buildFqn } from '../../src/openmetadata/fqn.js'
 import { loadSampleCatalog, type QueryExecutionFixture } from '../support/catalog.js'
 import { startFakeOm, type FakeOm } from '../support/fake-om.js'
-import { athenaConnection, startHarness, TEST_SECRETS, type Harness } from '../support/harness.js'
+import { athenaConnection, ingestRecords, startHarness, TEST_SECRETS, type Harness } from '../support/harness.js'
 import { validateOm } from '../support/om-spec.js'
 import { byKind, expectedQueries, invalidQueryLogRecords, parseNdjson, postQueryLog, queryLogBody, type QueryLogLine } from './support.js'
 
@@ -24,21 +24,17 @@ function workflow(om: FakeOm, jwt: string | null = om.token) {
 }
 
 /** The sample catalog (one copy, so the history's times are the ones the fake AWS serves), ingested into a fake OpenMetadata. */
-async function setup(t: { teardown(fn: () => unknown): void }) {
+async function setup(t: Test) {
   const catalog = loadSampleCatalog()
   const h = await startHarness(t, { catalog, config: { openMetadataSink: SINK } })
   const om = await startFakeOm(t)
-  const res = await h.app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    payload: {
-      serviceName: 'athena_prod',
-      serviceConnection: { config: athenaConnection(h.aws) },
-      sourceConfig: { config: { type: 'DatabaseMetadata', schemaFilterPattern: { includes: SCHEMAS } } },
-      ...workflow(om),
-    },
+  // The catalog the query log names must be in OpenMetadata first.
+  await ingestRecords(t, h, {
+    serviceName: 'athena_prod',
+    serviceConnection: { config: athenaConnection(h.aws) },
+    sourceConfig: { config: { type: 'DatabaseMetadata', schemaFilterPattern: { includes: SCHEMAS } } },
+    ...workflow(om),
   })
-  if (res.statusCode !== 200) throw new Error(`ingest: ${res.statusCode} ${res.body.slice(0, 300)}`)
   return { h, om, history: catalog.queryHistory! }
 }
 

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { athenaConnection, startHarness } from '../support/harness.js'
-import { invalidRecords, parseNdjson, type StreamRecord } from '../support/records.js'
+import { athenaConnection, ingestRecords, startHarness } from '../support/harness.js'
+import type { StreamRecord } from '../support/records.js'
 
 // What a user switching from OpenMetadata's own Athena connector sees unchanged (issue 11 §2): table types,
 // descriptions, schemaDefinition under includeDDL; and what we do better: Presto spellings from federated catalogs.
@@ -8,20 +8,12 @@ import { invalidRecords, parseNdjson, type StreamRecord } from '../support/recor
 type H = Awaited<ReturnType<typeof startHarness>>
 
 async function ingest(h: H, config: Record<string, unknown> = {}) {
-  const res = await h.app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    payload: {
-      serviceName: 'athena_prod',
-      serviceConnection: { config: athenaConnection(h.aws) },
-      sourceConfig: { config: { type: 'DatabaseMetadata', includeTags: false, ...config } },
-      options: { includeFederatedCatalogs: true, includeViewLineage: false },
-    },
+  return ingestRecords(t, h, {
+    serviceName: 'athena_prod',
+    serviceConnection: { config: athenaConnection(h.aws) },
+    sourceConfig: { config: { type: 'DatabaseMetadata', includeTags: false, ...config } },
+    options: { includeFederatedCatalogs: true, includeViewLineage: false },
   })
-  t.equal(res.statusCode, 200)
-  const records = parseNdjson(res.body)
-  t.same(invalidRecords(records), [], 'every record validates against its OpenMetadata schema')
-  return records
 }
 const tables = (records: StreamRecord[]) => records.filter((r) => r.kind === 'table').map((r) => r.entity)
 const table = (records: StreamRecord[], name: string) => tables(records).find((e) => e.name === name)!

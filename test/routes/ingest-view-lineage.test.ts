@@ -1,24 +1,15 @@
 import t from 'tap'
-import { athenaConnection, startHarness } from '../support/harness.js'
-import { invalidRecords, parseNdjson } from '../support/records.js'
+import { athenaConnection, ingestRecords, startHarness } from '../support/harness.js'
 
 type H = Awaited<ReturnType<typeof startHarness>>
 
 async function ingest(h: H, options: Record<string, unknown> = {}) {
-  const res = await h.app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    payload: {
-      serviceName: 'svc',
-      serviceConnection: { config: athenaConnection(h.aws) },
-      sourceConfig: { config: { type: 'DatabaseMetadata', schemaFilterPattern: { includes: ['^sales$', '^lakehouse$'] } } },
-      options,
-    },
+  return ingestRecords(t, h, {
+    serviceName: 'svc',
+    serviceConnection: { config: athenaConnection(h.aws) },
+    sourceConfig: { config: { type: 'DatabaseMetadata', schemaFilterPattern: { includes: ['^sales$', '^lakehouse$'] } } },
+    options,
   })
-  t.equal(res.statusCode, 200)
-  const records = parseNdjson(res.body)
-  t.same(invalidRecords(records), [], 'every record, lineage included, validates against its OpenMetadata schema')
-  return records
 }
 
 t.test("a view's SQL gives one edge per table it reads, with column lineage, after every table", async (t) => {

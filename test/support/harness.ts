@@ -3,6 +3,7 @@ import { buildApp, type App } from '../../src/app.js'
 import type { ServiceConfig } from '../../src/config.js'
 import { startFakeAws, type FakeAws } from './aws-endpoint.js'
 import type { Catalog } from './catalog.js'
+import { invalidRecords, parseNdjson, type StreamRecord } from './records.js'
 
 // The SDK's default chain would otherwise probe the instance-metadata endpoint and wait.
 process.env.AWS_EC2_METADATA_DISABLED = 'true'
@@ -88,4 +89,20 @@ export function withEnv(t: TapLike, vars: Record<string, string | undefined>): v
   }
   apply(vars)
   t.teardown(() => apply(saved))
+}
+
+/** Anything with tap's `equal` and `same` (typed loosely, as tap's own signatures take message tuples). */
+interface Asserter {
+  equal(found: any, wanted: any, ...rest: any[]): unknown
+
+  same(found: any, wanted: any, ...rest: any[]): unknown
+}
+
+/** POST /v1/ingest with `payload`: asserts a 200 whose every record validates against its OpenMetadata schema. */
+export async function ingestRecords(t: Asserter, h: Harness, payload: Record<string, unknown>): Promise<StreamRecord[]> {
+  const res = await h.app.inject({ method: 'POST', url: '/v1/ingest', payload })
+  t.equal(res.statusCode, 200, res.statusCode === 200 ? 'ingest answered 200' : res.body.slice(0, 300))
+  const records = parseNdjson(res.body)
+  t.same(invalidRecords(records), [], 'every record validates against its OpenMetadata schema')
+  return records
 }
