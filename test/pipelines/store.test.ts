@@ -3,11 +3,14 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import pg from 'pg'
 import t, { type Test } from 'tap'
 import { MIN_LOG_MAX_BYTES } from '../../src/pipelines/store/common.js'
 import { LATEST_SCHEMA_VERSION } from '../../src/pipelines/store/migrations.js'
 import { loadPipelineStoreSettings, MissingSecretKeyError, openPipelineStore } from '../../src/pipelines/store/open.js'
+import { PostgresPipelineStore } from '../../src/pipelines/store/postgres.js'
 import type { PipelineStore, RunPatch, StoredPipeline, StoredRun } from '../../src/pipelines/types.js'
+import { startPostgres } from '../support/postgres.js'
 
 /**
  * One behavioural suite, run against each store (SQLite in a temp file, PostgreSQL in a fresh database): what the
@@ -53,6 +56,33 @@ const sqliteBackend: Backend = {
         } finally {
           db.close()
         }
+      },
+    }
+  },
+}
+
+const postgresBackend: Backend = {
+  name: 'postgres',
+  async fresh(t) {
+    const url = await startPostgres(t)
+    if (!url) return undefined
+    const query = async (sql: string): Promise<unknown[]> => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        return (await client.query(sql)).rows
+      } finally {
+        await client.end()
+      }
+    }
+    return {
+      open: (opts = {}) => openPipelineStore({ databaseUrl: url, sqlitePath: '/nonexistent/unused.sqlite', secretKey: 'secretKey' in opts ? opts.secretKey : KEY, logMaxBytes: opts.logMaxBytes }),
+      async raw() {
+        // Every column of every row, as text.
+        return JSON.stringify(await query('SELECT p::text AS row FROM athena_pipelines p'))
+      },
+      async exec(sql) {
+        await query(sql)
       },
     }
   },
@@ -414,6 +444,68 @@ export function storeSuite(backend: Backend): void {
 }
 
 storeSuite(sqliteBackend)
+storeSuite(postgresBackend)
+
+t.test('postgres: two replicas (separate pools) insert the same scheduled slot at once: exactly one row', async (t) => {
+  const loc = await postgresBackend.fresh(t)
+  if (!loc) return
+  const a = await loc.open()
+  t.teardown(() => a.close())
+  const b = await loc.open()
+  t.teardown(() => b.close())
+  await a.putPipeline(pipeline('c'))
+  for (let slot = 0; slot < 20; slot++) {
+    const results = await Promise.all([a.insertRun(run('c', { slot })), b.insertRun(run('c', { slot })), a.insertRun(run('c', { slot })), b.insertRun(run('c', { slot }))])
+    t.equal(results.filter(Boolean).length, 1, `slot ${slot}: one of four concurrent inserts wins`)
+  }
+  t.equal((await a.listRuns('c', { limit: 1000 })).length, 20, 'one row per slot')
+})
+
+t.test('postgres: replicas starting at once apply the migrations exactly once', async (t) => {
+  const url = await startPostgres(t)
+  if (!url) return
+  const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresPipelineStore.open(url, { box: undefined })))
+  t.teardown(() => Promise.all(stores.map((s) => s.close())))
+  t.same(stores.map((s) => s.appliedMigrations.length > 0).filter(Boolean).length, 1, 'one store applied them, the others found them applied')
+  t.same(
+    stores.find((s) => s.appliedMigrations.length > 0)?.appliedMigrations,
+    Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+  )
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rows } = await client.query('SELECT version FROM athena_schema_migrations ORDER BY version')
+    t.same(
+      rows.map((r) => r.version),
+      Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+      'each version recorded once',
+    )
+    const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'athena\\_%' ORDER BY table_name")
+    t.same(
+      tables.rows.map((r) => r.table_name),
+      ['athena_pipeline_logs', 'athena_pipeline_runs', 'athena_pipelines', 'athena_schema_migrations'],
+      'tables prefixed athena_ in the default schema',
+    )
+  } finally {
+    await client.end()
+  }
+})
+
+t.test('postgres: a wrong DATABASE_URL fails without printing its password', async (t) => {
+  const url = await startPostgres(t)
+  if (!url) return
+  const bad = new URL(url)
+  bad.password = 'hunter2-secret'
+  bad.pathname = '/no_such_database_here'
+  let message = ''
+  try {
+    await openPipelineStore({ databaseUrl: bad.toString(), sqlitePath: '/unused', secretKey: KEY })
+  } catch (err) {
+    message = (err as Error).message
+  }
+  t.match(message, /no_such_database_here/, 'the connection error is reported')
+  t.notOk(message.includes('hunter2-secret'))
+})
 
 t.test('sqlite: :memory: works (nothing on disk)', async (t) => {
   const store = await openPipelineStore({ sqlitePath: ':memory:', secretKey: KEY })

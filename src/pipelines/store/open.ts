@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { PipelineStore } from '../types.js'
 import { checkLogMaxBytes, DEFAULT_LOG_MAX_BYTES, MissingSecretKeyError } from './common.js'
+import { describeDatabaseUrl, PostgresPipelineStore } from './postgres.js'
 import { parseSecretKey, SecretBox, SecretBoxError } from './secret-box.js'
 import { SqlitePipelineStore } from './sqlite.js'
 
@@ -50,7 +51,7 @@ export interface OpenPipelineStoreOptions {
   sqlitePath: string
   secretKey?: string | undefined
   logMaxBytes?: number | undefined
-  log?: { info: (obj: object, msg: string) => void } | undefined
+  log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void } | undefined
 }
 
 /**
@@ -63,7 +64,12 @@ export async function openPipelineStore(options: OpenPipelineStoreOptions): Prom
   let store: PipelineStore
   let where: object
   if (options.databaseUrl !== undefined) {
-    throw new Error('DATABASE_URL: the PostgreSQL pipeline store is not available in this build yet; unset DATABASE_URL to use the embedded SQLite store')
+    const log = options.log
+    store = await PostgresPipelineStore.open(options.databaseUrl, {
+      ...storeOptions,
+      onPoolError: (err) => log?.warn({ store: 'postgres', err: { message: err.message } }, 'pipeline store: an idle database connection failed'),
+    })
+    where = { database: describeDatabaseUrl(options.databaseUrl) }
   } else {
     store = new SqlitePipelineStore(options.sqlitePath, storeOptions)
     where = { path: options.sqlitePath }
