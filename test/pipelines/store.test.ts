@@ -404,7 +404,7 @@ export function storeSuite(backend: Backend): void {
     await store.close()
 
     const raw = await loc.raw()
-    t.ok(raw.includes('athena_svc.p') || raw.includes('p'), 'the raw database was read')
+    t.ok(raw.includes('athena_svc.p') && raw.includes('v1:'), 'the raw database was read: the fqn in clear, the entity sealed')
     t.notOk(raw.includes(JWT), 'the JWT is not in the raw database')
     t.notOk(raw.includes(JWT.split('.')[1] ?? JWT), 'nor any part of it')
     t.notOk(raw.includes('jwtToken'), 'nor the entity as plain JSON')
