@@ -230,6 +230,8 @@ function parseTimezone(value: unknown, field: string): string {
   const zone = value.trim()
   if (zone === '') return 'UTC'
   try {
+    // Newer ICU (Node 24) takes UTC offsets such as +02:00 as zones; they are not IANA names and have no DST.
+    if (/^[+-]\d/.test(zone)) throw new RangeError('an offset, not a zone')
     new Intl.DateTimeFormat('en-US', { timeZone: zone })
     // cron-parser reads zones through luxon: make sure it knows this one too.
     CronExpressionParser.parse('0 0 * * *', { tz: zone, currentDate: 0 }).next()
