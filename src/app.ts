@@ -10,6 +10,9 @@ import testConnection from '../routes/test-connection.js'
 import databases from '../routes/databases.js'
 import ingestRoute from '../routes/ingest.js'
 import automationRoute from '../routes/automation.js'
+import pipelinesRoute from '../routes/pipelines.js'
+import { PipelineRuntime } from './pipelines/runtime.js'
+import type { PipelineService } from './pipelines/service.js'
 import queryLogRoute from '../routes/query-log.js'
 import metricsRoute from '../routes/metrics.js'
 import { loadConfig, type ServiceConfig } from './config.js'
@@ -35,6 +38,8 @@ declare module 'fastify' {
     testConnectionGate: ConcurrencyGate
     /** This instance's Prometheus registry and the functions that record into it (src/metrics.ts). */
     metrics: ServiceMetrics
+    /** The deployed-pipelines service, opened on first use or at start when a store exists (src/pipelines/runtime.ts). */
+    pipelines: () => Promise<PipelineService>
   }
 }
 
@@ -116,6 +121,17 @@ export async function buildApp(options: BuildAppOptions = {}) {
   const gates = await installHardening(app, config, metrics, options.resolve)
   app.decorate('ingestGate', gates.ingest)
   app.decorate('testConnectionGate', gates.testConnection)
+  const pipelines = new PipelineRuntime(
+    config.pipelines,
+    { aws: config.aws, om: config.openMetadataSink, endpointAllowlist: config.endpointAllowlist, metrics, progressIntervalMs: config.progressIntervalMs },
+    app.log.child({ component: 'pipelines' }),
+  )
+  app.decorate('pipelines', () => pipelines.service())
+  // Schedules resume at start when pipelines were deployed before; a store that cannot be opened stops the start.
+  app.addHook('onReady', async () => {
+    if (pipelines.hasStore) await pipelines.service()
+  })
+  app.addHook('onClose', async () => pipelines.close())
 
   await app.register(swagger, { openapi: openApiInfo, transform: openApiTransform(config.automation.prefix) })
   await app.register(swaggerUi, {
@@ -149,6 +165,7 @@ export async function buildApp(options: BuildAppOptions = {}) {
   await app.register(databases)
   await app.register(ingestRoute)
   await app.register(automationRoute)
+  await app.register(pipelinesRoute)
   await app.register(queryLogRoute)
   await app.register(metricsRoute)
   return app

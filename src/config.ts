@@ -4,6 +4,7 @@ import { DEFAULT_PAGING_LIMITS, type PagingLimits } from './aws/paging.js'
 import { DEFAULT_MAX_RESPONSE_BYTES } from './aws/response-cap.js'
 import type { AwsCallObserver } from './metrics.js'
 import { loadAutomationSettings, type AutomationSettings } from './automation/settings.js'
+import { loadPipelineSettings, type PipelineSettings } from './pipelines/settings.js'
 import { loadOpenMetadataSinkSettings, type OpenMetadataSinkSettings } from './sink/settings.js'
 
 export interface AwsCallSettings {
@@ -76,6 +77,8 @@ export interface ServiceConfig {
   openMetadataSink: OpenMetadataSinkSettings
   /** The pipeline-service API OpenMetadata calls for test connections: AUTOMATION_* variables. */
   automation: AutomationSettings
+  /** Deployed pipelines: store, schedules, runs (src/pipelines/settings.ts). */
+  pipelines: PipelineSettings
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -167,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     openMetadataSink: loadOpenMetadataSinkSettings(env),
     automation: loadAutomationSettings(env),
+    pipelines: loadPipelineSettings(env),
   }
 }

@@ -25,6 +25,7 @@
  *    (soft delete; hardDelete=true removes);
  *  - usage, queries and joins (`POST /api/v1/usage/…`, `PUT /api/v1/queries`, `PUT /api/v1/tables/<id>/joins`, …):
  *    fake-om-usage.ts, its state in `usageApi`;
+ *  - ingestion pipelines and their PipelineStatus (fake-om-pipelines.ts, its state in `pipelinesApi`);
  *  - automation workflows: `GET /api/v1/automations/workflows/name/<name>` and
  *    `PATCH /api/v1/automations/workflows/<id>` (JSON Patch add/replace, application/json-patch+json; a
  *    `/response` value must be a valid TestConnectionResult of the server's generation, `testConnectionSchema`),
@@ -40,6 +41,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { appendFqn, quoteFqnPart } from '../../src/openmetadata/fqn.js'
+import { createFakePipelinesApi, handlePipelinesApi, type FakePipelinesApi } from './fake-om-pipelines.js'
 import { createFakeUsageApi, handleUsageApi, type FakeUsageApi } from './fake-om-usage.js'
 import { validateOm } from './om-spec.js'
 import { validateTestConnectionResult } from './test-connection-spec.js'
@@ -85,6 +87,8 @@ export interface FakeOm {
   /** Every PATCH of an automation workflow, in order. */
   patches: Array<{ id: string; body: any }>
   usageApi: FakeUsageApi
+  /** Ingestion pipelines and the PipelineStatus PUTs of their runs (fake-om-pipelines.ts). */
+  pipelinesApi: FakePipelinesApi
   requests: RecordedRequest[]
   unauthorized: boolean
   /** What /v1/system/version answers; from 2.0 deleteStale is DELETE, before it PUT. */
@@ -201,6 +205,7 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
     workflows: new Map(),
     patches: [],
     usageApi: createFakeUsageApi(),
+    pipelinesApi: createFakePipelinesApi(),
     requests: [],
     unauthorized: false,
     version: opts.version ?? FAKE_OM_VERSION,
@@ -411,6 +416,8 @@ export async function startFakeOm(t?: TapLike, opts: FakeOmOptions = {}): Promis
       applyPatch(wf, body, opts.testConnectionSchema ?? (atLeast(om.version, '1.14.0') ? 'current' : 'legacy'))
       return [200, wf]
     }
+    const pipelineAnswer = handlePipelinesApi(om.pipelinesApi, (s, m) => new HttpError(s, m), method, rest, body)
+    if (pipelineAnswer) return pipelineAnswer
     const usage = handleUsageApi(om.usageApi, { byId, byFqn: om.byFqn, error: (s, m) => new HttpError(s, m) }, method, rest, query, body)
     if (usage) return usage
     throw new HttpError(404, `HTTP 404 Not Found`)

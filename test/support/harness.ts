@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { buildApp, type App } from '../../src/app.js'
 import type { ServiceConfig } from '../../src/config.js'
+import { loadPipelineSettings } from '../../src/pipelines/settings.js'
 import { startFakeAws, type FakeAws } from './aws-endpoint.js'
 import type { Catalog } from './catalog.js'
 import { invalidRecords, parseNdjson, type StreamRecord } from './records.js'
@@ -45,6 +46,8 @@ export async function startHarness(t: TapLike, opts: { catalog?: Catalog; config
       rateLimitMax: 0,
       authFailureLimit: 0,
       maxEventLoopDelayMs: 0,
+      // Deployed pipelines in memory (opened on the first pipeline call), never a file in the repository.
+      pipelines: { ...loadPipelineSettings({}), sqlitePath: ':memory:' },
       ...opts.config,
     },
   })
