@@ -155,4 +155,28 @@ export const requestExamples: Record<string, Record<string, ExampleObject>> = {
       },
     },
   },
+  deployPipeline: {
+    metadataPipeline: {
+      summary: "A metadata pipeline of an Athena service, daily at 02:00 UTC, as OpenMetadata's server deploys it",
+      description:
+        `The service named in service.name must exist in OpenMetadata with an Athena connection the bot may read: deploy reads it with the bot JWT. ` +
+        `Runs read the catalog with that connection and write to the server. ${OM_NOTE}`,
+      value: {
+        id: '6a0d7a52-3b8e-4c55-8a0f-1f2e3d4c5b6a',
+        name: 'athena_sandbox_metadata_Xz9Ab',
+        fullyQualifiedName: `${SERVICE_NAME}.athena_sandbox_metadata_Xz9Ab`,
+        pipelineType: 'metadata',
+        sourceConfig: { config: { type: 'DatabaseMetadata', includeTables: true, includeViews: true, markDeletedTables: true } },
+        airflowConfig: { scheduleInterval: '0 2 * * *', pipelineTimezone: 'UTC', retries: 1, retryDelay: 300, pausePipeline: false },
+        service: { id: '2f4b8d7e-5a10-4c1e-9a53-0b1e7c3a6f1d', type: 'databaseService', name: SERVICE_NAME, fullyQualifiedName: SERVICE_NAME },
+        openMetadataServerConnection: { type: 'OpenMetadata', hostPort: OM_PLACEHOLDERS.hostPort, authProvider: 'openmetadata', securityConfig: { jwtToken: OM_PLACEHOLDERS.jwtToken } },
+        loggerLevel: 'INFO',
+        enabled: true,
+      },
+    },
+  },
+  triggerPipeline: { runNow: { summary: 'Run the deployed pipeline now', value: { dag_id: 'athena_sandbox_metadata_Xz9Ab' } } },
+  enablePipeline: { resume: { summary: "Resume the pipeline's schedule", value: { dag_id: 'athena_sandbox_metadata_Xz9Ab' } } },
+  disablePipeline: { pause: { summary: "Pause the pipeline's schedule", value: { dag_id: 'athena_sandbox_metadata_Xz9Ab' } } },
+  killPipeline: { stop: { summary: "Stop the pipeline's queued and running runs", value: { dag_id: 'athena_sandbox_metadata_Xz9Ab' } } },
 }

@@ -25,6 +25,7 @@ export const openApiInfo = {
     { name: 'metadata', description: 'List databases and ingest metadata' },
     { name: 'usage', description: 'Query history: queries, usage and lineage' },
     { name: 'automation', description: "OpenMetadata's pipeline-service API (AUTOMATION_PREFIX), called by its server" },
+    { name: 'pipelines', description: 'Deployed ingestion pipelines (AUTOMATION_PREFIX): deploy, run, schedule, status, logs, kill — called by the OpenMetadata server' },
   ],
   components: {
     securitySchemes: {

@@ -31,6 +31,15 @@ const AUTOMATION_NAMED: Record<string, string> = {
   'GET /health': 'automationHealth',
   'GET /health-auth': 'automationHealthAuth',
   'POST /run_automation': 'runAutomation',
+  'POST /deploy': 'deployPipeline',
+  'POST /trigger': 'triggerPipeline',
+  'GET /status': 'getPipelineStatus',
+  'POST /enable': 'enablePipeline',
+  'POST /disable': 'disablePipeline',
+  'DELETE /delete': 'deletePipeline',
+  'POST /kill': 'killPipeline',
+  'GET /last_dag_logs': 'getPipelineLogs',
+  'GET /ip': 'getPipelineHostIp',
 }
 
 /** camelCase of method and path words for a route not listed above: POST /v1/pipelines/:id/run → postV1PipelinesByIdRun. */

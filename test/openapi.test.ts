@@ -14,6 +14,7 @@ import { DEFAULT_AUTOMATION_PREFIX } from '../src/automation/settings.js'
 import { openApiYaml } from '../src/openapi-document.js'
 import { OM_PLACEHOLDERS, requestExamples, SANDBOX_AWS } from '../src/openapi-examples.js'
 import { startFakeOm, type FakeOm } from './support/fake-om.js'
+import { pipelineSettings, seedAthenaService } from './support/pipelines.js'
 import { assertTestConnectionResult } from './support/test-connection-spec.js'
 import { assertOm } from './support/om-spec.js'
 import { SANDBOX_KEYS, SANDBOX_REGION, SANDBOX_STAGING_DIR, startSandboxAws, type SandboxAws } from './support/sandbox.js'
@@ -34,6 +35,17 @@ type Doc = Record<string, any>
 
 function operations(doc: Doc): Operation[] {
   return Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] })))
+}
+
+/**
+ * Document order, but the deployed-pipeline operations in the order OpenMetadata calls them: deploy first, then a run
+ * (trigger) that kill stops at once, status and logs of it, pause and resume, the host IP, and delete last.
+ */
+function pipelineOrder(ops: Operation[]): Operation[] {
+  const rank = ['deployPipeline', 'triggerPipeline', 'killPipeline', 'getPipelineStatus', 'getPipelineLogs', 'disablePipeline', 'enablePipeline', 'getPipelineHostIp', 'deletePipeline']
+  const r = (o: Operation) => rank.indexOf(o.op.operationId as string)
+  const pipelineOps = ops.filter((o) => r(o) >= 0).sort((a, b) => r(a) - r(b))
+  return [...ops.filter((o) => r(o) < 0), ...pipelineOps]
 }
 
 function jsonExamples(op: Record<string, any>): Record<string, { value: Record<string, unknown> }> | undefined {
@@ -198,7 +210,7 @@ t.test("an importer's requests (first server, path, example body, security) run 
   const om = await startFakeOm(t)
   const app = await buildApp({
     logStream: false,
-    config: { authTokens: [TOKEN], automation: AUTOMATION, rateLimitMax: 0, maxEventLoopDelayMs: 0 },
+    config: { authTokens: [TOKEN], automation: AUTOMATION, rateLimitMax: 0, authFailureLimit: 0, maxEventLoopDelayMs: 0, pipelines: pipelineSettings(':memory:') },
   })
   t.teardown(async () => {
     await app.close()
@@ -219,13 +231,19 @@ t.test("an importer's requests (first server, path, example body, security) run 
     basic: `Basic ${Buffer.from(`${AUTOMATION.username}:${AUTOMATION.password}`).toString('base64')}`,
   }
   const sent = new Set<string>()
-  for (const { method, path, op } of operations(imported)) {
+  // The deployed example's service, in the stand-in OpenMetadata server, on the sandbox.
+  const { s3StagingDir, workgroup, ...awsConfig } = SANDBOX_AWS
+  seedAthenaService(om, 'athena_sandbox', { type: 'Athena', awsConfig: { ...awsConfig, endPointURL: sandbox.aws.url }, s3StagingDir, workgroup })
+  for (const { method, path, op } of pipelineOrder(operations(imported))) {
     const schemes = (op.security ?? []).flatMap((r: object) => Object.keys(r))
     const headers: Record<string, string> = {}
     for (const scheme of schemes) headers.authorization = authorization[scheme]!
     // The importer's {{baseUrl}} is servers[0]; the user points it at this instance.
     const url = new URL(path, base)
-    const target = `${origin}${url.pathname}`
+    // An importer fills query parameters from their examples.
+    const query = ((op.parameters ?? []) as Array<{ in: string; name: string; example?: string }>).filter((p) => p.in === 'query' && p.example !== undefined)
+    const search = query.map((p) => `${p.name}=${encodeURIComponent(p.example!)}`).join('&')
+    const target = `${origin}${url.pathname}${search ? `?${search}` : ''}`
     const bodies = Object.entries(jsonExamples(op) ?? { none: undefined })
 
     if (schemes.length > 0) {

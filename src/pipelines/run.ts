@@ -30,7 +30,7 @@ import { checkEndpoint, type HostPattern } from '../security/endpoint-guard.js'
 import { prepareSink } from '../sink/index.js'
 import { OmClient, OmUnreachableError, pathPart, serverMessage } from '../sink/om-client.js'
 import type { OpenMetadataSinkSettings } from '../sink/settings.js'
-import { resolveTarget } from '../sink/target.js'
+import { checkServer, resolveTarget } from '../sink/target.js'
 import { queryLogSinkExtension } from '../sink/usage-writer.js'
 import type { RunLog } from './run-log.js'
 import type { RunState, StoredPipeline, StoredRun } from './types.js'
@@ -79,6 +79,11 @@ export class PipelineServer {
     const verdict = await checkEndpoint(target.baseUrl, deps.endpointAllowlist ? { allowlist: deps.endpointAllowlist } : {})
     if (!verdict.ok) throw new ServiceError(400, `openMetadataServerConnection/hostPort is refused: ${verdict.reason}`)
     return new PipelineServer(new OmClient(target, deps.om, signal))
+  }
+
+  /** The server answers and takes the bot JWT (checkServer: 502/504 that say what to check); answers its version. */
+  check(): Promise<string> {
+    return checkServer(this.client, { hostPort: 'body/openMetadataServerConnection/hostPort', jwtToken: 'body/openMetadataServerConnection/securityConfig/jwtToken' })
   }
 
   get jwt(): string {

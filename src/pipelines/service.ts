@@ -154,6 +154,7 @@ export class PipelineService {
     const server = await PipelineServer.connect(pipeline, this.opts.run).catch((err: unknown) => {
       throw err instanceof ServiceError && err.statusCode === 400 ? new BadInputError(`body/${err.message}`) : err
     })
+    await server.check()
     const service = await server.databaseService(serviceName)
     try {
       athenaConfigOf(service)

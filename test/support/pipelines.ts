@@ -119,7 +119,7 @@ interface Injector {
 }
 
 /** OpenMetadata's AirflowRESTClient calls, against an app (inject) — Basic auth as the server sends it. */
-export function pipelineClient(app: Injector, authorization: string | undefined = basic()) {
+export function pipelineClient(app: Injector, authorization: string | null = basic()) {
   const headers: Record<string, string> = authorization ? { authorization } : {}
   const q = (o: Record<string, string | undefined>) =>
     Object.entries(o)

@@ -6,7 +6,8 @@ const PREFIX = '/api/v1/openmetadata'
 
 t.test('a route added later gets a derived camelCase operationId and the security of its prefix', async (t) => {
   t.same(operationDoc('POST', '/v1/pipelines/:id/run', PREFIX), { operationId: 'postV1PipelinesByIdRun', security: [{ bearer: [] }] })
-  t.same(operationDoc('POST', `${PREFIX}/deploy`, PREFIX), { operationId: 'postAutomationDeploy', security: [{ basic: [] }] })
+  t.same(operationDoc('POST', `${PREFIX}/csrf-token`, PREFIX), { operationId: 'postAutomationCsrfToken', security: [{ basic: [] }] })
+  t.same(operationDoc('POST', `${PREFIX}/deploy`, PREFIX), { operationId: 'deployPipeline', security: [{ basic: [] }] }, 'the pipeline operations are named')
   t.same(operationDoc('GET', '/metrics', PREFIX), { operationId: 'getMetrics', security: [{ bearer: [] }] }, 'METRICS_TOKEN, else AUTH_TOKEN')
   t.same(operationDoc('GET', '/status', PREFIX), { operationId: 'getStatus', security: [{ bearer: [] }] }, 'a route with no rule of its own is protected, as the service protects it')
   t.same(operationDoc('GET', '/health', PREFIX), { operationId: 'getHealth', security: [] }, 'open routes say so')
