@@ -138,36 +138,45 @@ t.test('a failed run is retried airflowConfig.retries times, retryDelay apart, a
   t.match(logs.ingestion_task, /Run failed: .*AccessDenied|Run failed: .*glue:GetDatabases/i, 'the last log says why')
 })
 
-t.test('kill during a 3,000-table run stops its AWS calls within two seconds; the run ends failed', async (t) => {
-  const { generateCatalog } = await import('../support/catalog.js')
-  const om = await startFakeOm(t)
-  const h = await startHarness(t, {
-    catalog: generateCatalog({ schemas: 10, tablesPerSchema: 300, columnsPerTable: 10 }),
-    latencyMs: 20,
-    config: { automation: AUTOMATION, openMetadataSink: SINK, pipelines: pipelineSettings(tempDb(t)) },
+for (const moment of ['reading', 'writing'] as const) {
+  t.test(`kill during a 3,000-table run, while it is ${moment}, stops its AWS calls and writes within two seconds; the run ends failed`, async (t) => {
+    const { generateCatalog } = await import('../support/catalog.js')
+    const om = await startFakeOm(t)
+    const h = await startHarness(t, {
+      catalog: generateCatalog({ schemas: 10, tablesPerSchema: 300, columnsPerTable: 10 }),
+      latencyMs: moment === 'reading' ? 60 : 20,
+      config: { automation: AUTOMATION as never, openMetadataSink: SINK, pipelines: pipelineSettings(tempDb(t)) },
+    })
+    seedAthenaService(om, 'athena_big', athenaConnection(h.aws))
+    const entity = ingestionPipeline(om, { service: 'athena_big' })
+    const client = pipelineClient(h.app)
+    t.equal((await client.deploy(entity)).statusCode, 200)
+    t.equal((await client.trigger(entity.name)).statusCode, 200)
+    const tablesWritten = () => om.writes.filter((w) => w.type === 'table').length
+    if (moment === 'reading') await waitFor('the run to be reading tables', () => h.aws.count('glue:GetTables') >= 5, 60_000, 10)
+    else await waitFor('the run to be writing tables', () => tablesWritten() >= 50, 60_000, 10)
+    const killedAt = Date.now()
+    const killed = await client.kill(entity.name)
+    t.equal(killed.statusCode, 200, killed.body)
+    t.same(killed.json(), { message: `Workflow [${entity.name}] has been killed` })
+    await new Promise((r) => setTimeout(r, 2_000))
+    const settled = h.aws.count()
+    const writesSettled = om.writes.length
+    await new Promise((r) => setTimeout(r, 1_500))
+    t.equal(h.aws.count(), settled, 'no AWS call after the first two seconds')
+    t.equal(om.writes.length, writesSettled, 'no OpenMetadata write after the first two seconds')
+    const lastCall = Math.max(...h.aws.calls.map((c) => c.at))
+    if (moment === 'reading') t.ok(lastCall >= killedAt - 200 && lastCall - killedAt < 2_000, `the catalog was still being read; its last AWS call came ${lastCall - killedAt} ms after kill was sent`)
+    const [run] = await waitForFinalRun(client, entity.name, 1, 10_000)
+    t.equal(run.pipelineState, 'failed', 'the killed run ends failed, as upstream reports a killed run')
+    const written = tablesWritten()
+    t.ok(written < 3000, `the run stopped before the end (${written} of 3000 tables written)`)
+    const final = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === run.runId).at(-1)!.body
+    t.equal(final.pipelineState, 'failed', 'OpenMetadata was told failed')
+    const logs = (await client.logs(entity.name, 'ingestion_task')).json()
+    t.match(logs.ingestion_task, /Killed: OpenMetadata asked to stop the run \(kill\)/)
+    const again = await client.kill(entity.name)
+    t.equal(again.statusCode, 404, 'nothing left to kill: 404, as upstream')
+    t.match(again.json().message, /has no running or pending runs/)
   })
-  seedAthenaService(om, 'athena_big', athenaConnection(h.aws))
-  const entity = ingestionPipeline(om, { service: 'athena_big' })
-  const client = pipelineClient(h.app)
-  t.equal((await client.deploy(entity)).statusCode, 200)
-  t.equal((await client.trigger(entity.name)).statusCode, 200)
-  await waitFor('the run to be reading tables', () => h.aws.count('glue:GetTables') >= 3, 30_000, 20)
-  const killed = await client.kill(entity.name)
-  t.equal(killed.statusCode, 200, killed.body)
-  t.same(killed.json(), { message: `Workflow [${entity.name}] has been killed` })
-  await new Promise((r) => setTimeout(r, 2_000))
-  const settled = h.aws.count()
-  await new Promise((r) => setTimeout(r, 1_500))
-  t.equal(h.aws.count(), settled, 'no AWS call after the first two seconds')
-  const [run] = await waitForFinalRun(client, entity.name, 1, 10_000)
-  t.equal(run.pipelineState, 'failed', 'the killed run ends failed, as upstream reports a killed run')
-  const written = om.writes.filter((w) => w.type === 'table').length
-  t.ok(written < 3000, `the run stopped before the end (${written} of 3000 tables written)`)
-  const final = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === run.runId).at(-1)!.body
-  t.equal(final.pipelineState, 'failed', 'OpenMetadata was told failed')
-  const logs = (await client.logs(entity.name, 'ingestion_task')).json()
-  t.match(logs.ingestion_task, /Killed: OpenMetadata asked to stop the run \(kill\)/)
-  const again = await client.kill(entity.name)
-  t.equal(again.statusCode, 404, 'nothing left to kill: 404, as upstream')
-  t.match(again.json().message, /has no running or pending runs/)
-})
+}

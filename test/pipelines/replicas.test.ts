@@ -88,6 +88,33 @@ t.test('two replicas on one PostgreSQL database', async (t) => {
     t.equal(disabled.status, 200, 'disabled through the other replica')
   })
 
+  t.test('kill through one replica stops the run another replica runs', async (t) => {
+    const entity = ingestionPipeline(om, { service: 'athena_shared', name: 'shared_killed' })
+    t.equal((await a.call('POST', 'deploy', entity)).status, 200)
+    t.equal((await a.call('POST', 'trigger', { dag_id: entity.name })).status, 200)
+    const running = await waitFor(
+      'the run to be running',
+      async () => (await db.query(`SELECT run_id, owner FROM athena_pipeline_runs WHERE dag_id = $1 AND state = 'running'`, [entity.name])).rows[0],
+      30_000,
+      20,
+    )
+    const other = [a, b].find((p) => instanceOf(p) !== running.owner)!
+    const killedAt = Date.now()
+    const killed = await other.call('POST', 'kill', { dag_id: entity.name })
+    t.equal(killed.status, 200, 'kill answered by the replica that does not run it')
+    const ended = await waitFor(
+      'the run to end',
+      async () => (await db.query(`SELECT state, ended_at FROM athena_pipeline_runs WHERE run_id = $1 AND state <> 'running'`, [running.run_id])).rows[0],
+      10_000,
+      20,
+    )
+    t.equal(ended.state, 'failed', 'it ended failed')
+    t.ok(Number(ended.ended_at) - killedAt < 2_000, `within ${Number(ended.ended_at) - killedAt} ms of the kill (heartbeat 200 ms)`)
+    const calls = aws.count()
+    await new Promise((r) => setTimeout(r, 1_000))
+    t.equal(aws.count(), calls, 'and its AWS calls stopped')
+  })
+
   t.test('a run whose replica dies is failed by the other, reported, and retried there', async (t) => {
     const entity = ingestionPipeline(om, { service: 'athena_shared', name: 'shared_retried', airflowConfig: { retries: 1, retryDelay: 0 } })
     t.equal((await a.call('POST', 'deploy', entity)).status, 200)

@@ -229,7 +229,8 @@ export function getOmAjv(): Ajv2020 {
     coerceTypes: false,
   })
   addFormats(ajv)
-  for (const format of ['utc-millisec', 'timezone', 'queryBuilder']) ajv.addFormat(format, true)
+  // OpenMetadata's own formats (data-url: an uploaded certificate), accepted as any string as the server's validator does.
+  for (const format of ['utc-millisec', 'timezone', 'queryBuilder', 'data-url']) ajv.addFormat(format, true)
   for (const [rel, schema] of buildSpecSchemas()) ajv.addSchema(schema, OM_BASE_URI + rel)
   ajvSingleton = ajv
   return ajv
