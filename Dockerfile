@@ -29,8 +29,12 @@ COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/routes ./dist/routes
 COPY --from=build /app/dist/schemas ./dist/schemas
 COPY openapi.yaml ./
-# Nothing is written at run time (logs go to stdout; npm and its cache are not used once built): the
-# filesystem can be mounted read-only. The files stay root-owned, so the service cannot change its code.
+# Nothing is written at run time but the embedded pipeline store (logs go to stdout; npm and its cache are not
+# used once built): /app/data (PIPELINE_DB_PATH's default, data/pipelines.sqlite) is the one writable place — mount
+# a volume there to keep deployed pipelines across containers, or use DATABASE_URL. The rest can be mounted
+# read-only; the files stay root-owned, so the service cannot change its code.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -5,8 +5,13 @@
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startFakeAws } from '../test/support/aws-endpoint.js'
 import { loadSampleCatalog } from '../test/support/catalog.js'
+import { startFakeOm } from '../test/support/fake-om.js'
+import { basic, ingestionPipeline, PASSWORD, PREFIX, seedAthenaService, TEST_PIPELINE_KEY, USER } from '../test/support/pipelines.js'
 
 const serverEntry = fileURLToPath(new URL('../src/server.js', import.meta.url))
 
@@ -21,11 +26,26 @@ async function freePort(): Promise<number> {
 }
 
 const aws = await startFakeAws({ catalog: loadSampleCatalog() })
+// A stand-in OpenMetadata server (the tests' fake): it serves the service and takes the entities and run statuses.
+const om = await startFakeOm()
+const pipelineDir = mkdtempSync(join(tmpdir(), 'athena-demo-'))
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
 const serverLog: string[] = []
 const server = spawn(process.execPath, [serverEntry], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_TOKEN: '', AWS_EC2_METADATA_DISABLED: 'true' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    AUTH_TOKEN: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // The pipeline-service API OpenMetadata's server calls, with a store of the demo's own.
+    AUTOMATION_USERNAME: USER,
+    AUTOMATION_PASSWORD: PASSWORD,
+    PIPELINE_SECRET_KEY: TEST_PIPELINE_KEY,
+    PIPELINE_DB_PATH: join(pipelineDir, 'pipelines.sqlite'),
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 })
 server.stdout.on('data', (d: Buffer) => serverLog.push(d.toString()))
@@ -131,6 +151,39 @@ try {
   if (qEdge) console.log(`  e.g. lineage ${qEdge.entity.edge.fromEntity.fullyQualifiedName} → ${qEdge.entity.edge.toEntity.fullyQualifiedName}`)
   check(ql.status === 200 && (qlKinds.query ?? 0) > 0 && (qlKinds.lineage ?? 0) > 0 && (qlKinds.usageSummary ?? 0) > 0, 'query-log should stream queries, lineage and usage')
 
+  // OpenMetadata deploys a metadata pipeline of the service here, runs it, and reads its status and logs.
+  seedAthenaService(om, 'athena_demo', connection)
+  const pipeline = ingestionPipeline(om, { service: 'athena_demo', name: 'athena_demo_metadata', schedule: '0 2 * * *' })
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${PREFIX}/${path}`, {
+      method,
+      headers: { authorization: basic(), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    })
+    return { status: res.status, json: (await res.json()) as any }
+  }
+  const deployed = await call('POST', 'deploy', pipeline)
+  console.log(`\nPOST ${PREFIX}/deploy (metadata pipeline, daily at 02:00 UTC) → HTTP ${deployed.status}: ${deployed.json.message}`)
+  check(deployed.status === 200, 'deploy should answer 200')
+  const triggered = await call('POST', 'trigger', { dag_id: pipeline.name })
+  console.log(`POST ${PREFIX}/trigger → HTTP ${triggered.status}: ${triggered.json.message}`)
+  let runs: any[] = []
+  for (let i = 0; i < 600; i++) {
+    runs = (await call('GET', `status?dag_id=${pipeline.name}`)).json
+    if (runs[0] && !['queued', 'running'].includes(runs[0].pipelineState)) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const run = runs[0]
+  console.log(`GET ${PREFIX}/status → run ${run?.runId}: ${run?.pipelineState} in ${run ? run.endDate - run.startDate : '?'} ms`)
+  const reported = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === run?.runId).map((p) => p.body)
+  const final = reported.at(-1)
+  console.log(`  reported to OpenMetadata: ${reported.map((r) => r.pipelineState).join(' → ')}; ${final?.status?.map((s: any) => `${s.name} ${s.records} records, ${s.errors} errors`).join('; ')}`)
+  console.log(`  written to OpenMetadata: ${om.writes.filter((w) => w.type === 'table').length} tables`)
+  const logs = await call('GET', `last_dag_logs?dag_id=${pipeline.name}&task_id=ingestion_task`)
+  const logLines = String(logs.json.ingestion_task ?? '').split('\n')
+  console.log(`GET ${PREFIX}/last_dag_logs → ${logLines.length} lines, first and last:\n  ${logLines[0]}\n  ${logLines.at(-1)}`)
+  check(run?.pipelineState === 'success' && final?.pipelineState === 'success' && logs.status === 200, 'the deployed pipeline should run to success and report it')
+
   console.log(
     `\nAWS calls made: ${Object.entries(aws.counts())
       .map(([a, n]) => `${a} ${n}`)
@@ -144,6 +197,8 @@ try {
   const code = await exited
   check(code === 0, `the service should exit 0 on SIGTERM (exit code ${code})`)
   await aws.close()
+  await om.close()
+  rmSync(pipelineDir, { recursive: true, force: true })
 }
 if (!ok) console.log(`\nservice log:\n${serverLog.join('')}`)
 console.log(ok ? '\ndemo OK' : '\ndemo FAILED: an answer was not what it should be')
