@@ -145,7 +145,7 @@ for (const moment of ['reading', 'writing'] as const) {
     const h = await startHarness(t, {
       catalog: generateCatalog({ schemas: 10, tablesPerSchema: 300, columnsPerTable: 10 }),
       latencyMs: moment === 'reading' ? 60 : 20,
-      config: { automation: AUTOMATION as never, openMetadataSink: SINK, pipelines: pipelineSettings(tempDb(t)) },
+      config: { automation: AUTOMATION, openMetadataSink: SINK, pipelines: pipelineSettings(tempDb(t)) },
     })
     seedAthenaService(om, 'athena_big', athenaConnection(h.aws))
     const entity = ingestionPipeline(om, { service: 'athena_big' })
