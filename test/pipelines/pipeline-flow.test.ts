@@ -13,6 +13,8 @@ import { athenaConnection, startHarness } from '../support/harness.js'
 import { validateOm } from '../support/om-spec.js'
 import { AUTOMATION, ingestionPipeline, pipelineClient, pipelineSettings, seedAthenaService, waitFor, waitForFinalRun } from '../support/pipelines.js'
 
+t.setTimeout(240_000)
+
 const SINK = { concurrency: 4, maxAttempts: 3, requestTimeoutMs: 5_000, retryBaseMs: 5, maxRetryDelayMs: 1_000 }
 const STATUS_SCHEMA = 'entity/services/ingestionPipelines/ingestionPipeline.json#/definitions/pipelineStatus'
 
