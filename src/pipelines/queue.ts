@@ -23,7 +23,8 @@ export class LocalRunQueue implements RunQueue {
   private handler: RunHandler | undefined
   private readonly waiting: string[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
-  private readonly keys = new Set<string>()
+  /** Keys of the runs waiting (not yet handed to a worker): a second enqueue with the same key is dropped. */
+  private readonly keys = new Map<string, string>()
   private readonly active = new Set<Promise<void>>()
   private stopped = false
 
@@ -39,7 +40,7 @@ export class LocalRunQueue implements RunQueue {
     if (this.stopped) return Promise.resolve()
     if (opts.key) {
       if (this.keys.has(opts.key)) return Promise.resolve()
-      this.keys.add(opts.key)
+      this.keys.set(opts.key, runId)
     }
     const delay = opts.delayMs ?? 0
     if (delay <= 0) {
@@ -60,6 +61,7 @@ export class LocalRunQueue implements RunQueue {
   private pump(): void {
     while (!this.stopped && this.handler && this.active.size < this.concurrency && this.waiting.length > 0) {
       const runId = this.waiting.shift()!
+      for (const [key, id] of this.keys) if (id === runId) this.keys.delete(key)
       const handler = this.handler
       const p: Promise<void> = handler(runId)
         .then((result) => {
