@@ -1,7 +1,7 @@
-import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AutomationTriggered, AutomationWorkflow, PipelineServiceHealth } from '../schemas/automation.js'
 import { ErrorResponse } from '../schemas/responses.js'
+import { automationEnabled } from './automation-enabled.js'
 import { runAutomationWorkflow } from '../src/automation/runner.js'
 
 /**
@@ -14,19 +14,11 @@ import { runAutomationWorkflow } from '../src/automation/runner.js'
  */
 const automationRoute: FastifyPluginAsyncTypebox = async (app) => {
   const settings = app.serviceConfig.automation
-  const { prefix, username, password } = settings
+  const { prefix } = settings
   const health = { status: 'healthy' as const, version: settings.reportedVersion }
   const errors = { 401: ErrorResponse, 503: ErrorResponse }
 
-  const enabled = async (_request: unknown, reply: FastifyReply) => {
-    if (!username || !password) {
-      return reply.status(503).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'The automation API is disabled: set AUTOMATION_USERNAME and AUTOMATION_PASSWORD to enable it',
-      })
-    }
-  }
+  const enabled = automationEnabled(settings)
 
   app.get(
     `${prefix}/health`,

@@ -1,8 +1,8 @@
-import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DagIdBody, DagIdQuery, HostIp, IngestionPipelineBody, LastLogs, LogsQuery, PipelineMessage, PipelineRunStatus, StatusQuery, TriggerBody } from '../schemas/pipelines.js'
 import { ErrorResponse } from '../schemas/responses.js'
+import { automationEnabled } from './automation-enabled.js'
 
 /**
  * The pipeline part of the OpenMetadata managed APIs, under AUTOMATION_PREFIX beside health and run_automation
@@ -13,19 +13,11 @@ import { ErrorResponse } from '../schemas/responses.js'
  * DELETE delete?dag_id, GET ip.
  */
 const pipelinesRoute: FastifyPluginAsyncTypebox = async (app) => {
-  const { prefix, username, password } = app.serviceConfig.automation
+  const { prefix } = app.serviceConfig.automation
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 502: ErrorResponse, 503: ErrorResponse, 504: ErrorResponse }
   const tags = ['pipelines']
 
-  const enabled = async (_request: unknown, reply: FastifyReply) => {
-    if (!username || !password) {
-      return reply.status(503).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'The automation API is disabled: set AUTOMATION_USERNAME and AUTOMATION_PASSWORD to enable it',
-      })
-    }
-  }
+  const enabled = automationEnabled(app.serviceConfig.automation)
   const service = () => app.pipelines()
 
   app.post(

@@ -41,6 +41,16 @@ async function replica(
   return Object.assign(p, { call })
 }
 
+/** The pipeline's running run (its id and the instance running it), once there is one. */
+function runningRun(db: pg.Client, dagId: string): Promise<{ run_id: string; owner: string }> {
+  return waitFor(
+    'the run to be running',
+    async () => (await db.query<{ run_id: string; owner: string }>(`SELECT run_id, owner FROM athena_pipeline_runs WHERE dag_id = $1 AND state = 'running'`, [dagId])).rows[0],
+    30_000,
+    20,
+  )
+}
+
 /** The instance id a replica logged when its pipeline service started. */
 function instanceOf(p: ServerProcess): string | undefined {
   return /"instance":"([0-9a-f-]{36})"[^\n]*pipeline service started|pipeline service started[^\n]*"instance":"([0-9a-f-]{36})"/.exec(p.output())?.slice(1).find(Boolean)
@@ -92,12 +102,7 @@ t.test('two replicas on one PostgreSQL database', async (t) => {
     const entity = ingestionPipeline(om, { service: 'athena_shared', name: 'shared_killed' })
     t.equal((await a.call('POST', 'deploy', entity)).status, 200)
     t.equal((await a.call('POST', 'trigger', { dag_id: entity.name })).status, 200)
-    const running = await waitFor(
-      'the run to be running',
-      async () => (await db.query(`SELECT run_id, owner FROM athena_pipeline_runs WHERE dag_id = $1 AND state = 'running'`, [entity.name])).rows[0],
-      30_000,
-      20,
-    )
+    const running = await runningRun(db, entity.name)
     const other = [a, b].find((p) => instanceOf(p) !== running.owner)!
     const killedAt = Date.now()
     const killed = await other.call('POST', 'kill', { dag_id: entity.name })
@@ -119,12 +124,7 @@ t.test('two replicas on one PostgreSQL database', async (t) => {
     const entity = ingestionPipeline(om, { service: 'athena_shared', name: 'shared_retried', airflowConfig: { retries: 1, retryDelay: 0 } })
     t.equal((await a.call('POST', 'deploy', entity)).status, 200)
     t.equal((await b.call('POST', 'trigger', { dag_id: entity.name })).status, 200)
-    const running = await waitFor(
-      'the run to be running',
-      async () => (await db.query(`SELECT run_id, owner FROM athena_pipeline_runs WHERE dag_id = $1 AND state = 'running'`, [entity.name])).rows[0],
-      30_000,
-      20,
-    )
+    const running = await runningRun(db, entity.name)
     const owner = [a, b].find((p) => instanceOf(p) === running.owner)
     const survivor = owner === a ? b : a
     t.ok(owner, `the run is owned by one of the replicas (${String(running.owner)})`)
