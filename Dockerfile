@@ -24,6 +24,8 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json ./
+# better-sqlite3 12 (the embedded store's driver on Node 20 only) is optional: on this Node 24 image the store runs on
+# better-sqlite3 13's in-package N-API build, and 12 may fail to build here (no compiler) without failing the install.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/routes ./dist/routes

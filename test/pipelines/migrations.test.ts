@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3'
 import t from 'tap'
 import { LATEST_SCHEMA_VERSION, migrateSqlite, MIGRATIONS, pendingMigrations, SchemaTooNewError } from '../../src/pipelines/store/migrations.js'
+import { sqliteDatabase } from '../../src/pipelines/store/sqlite-driver.js'
 
 t.test('the migration list: versions 1, 2, … in order, each with SQL for both databases', async (t) => {
   t.same(
@@ -34,7 +34,7 @@ t.test('pendingMigrations: what is newer than the database, in order; a database
 })
 
 t.test('migrateSqlite applies each migration once and records it', async (t) => {
-  const db = new Database(':memory:')
+  const db = new (sqliteDatabase())(':memory:')
   t.teardown(() => db.close())
   const list = [
     { version: 1, name: 'one', sqlite: 'CREATE TABLE a (x INTEGER)', postgres: '' },

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import pg from 'pg'
 import t, { type Test } from 'tap'
 import { MIN_LOG_MAX_BYTES } from '../../src/pipelines/store/common.js'
@@ -11,6 +10,7 @@ import { loadPipelineStoreSettings, MissingSecretKeyError, openPipelineStore } f
 import { PostgresPipelineStore } from '../../src/pipelines/store/postgres.js'
 import type { PipelineStore, RunPatch, StoredPipeline, StoredRun } from '../../src/pipelines/types.js'
 import { startPostgres } from '../support/postgres.js'
+import { sqliteDatabase } from '../../src/pipelines/store/sqlite-driver.js'
 
 /**
  * One behavioural suite, run against each store (SQLite in a temp file, PostgreSQL in a fresh database): what the
@@ -50,7 +50,7 @@ const sqliteBackend: Backend = {
           .join('\n')
       },
       async exec(sql) {
-        const db = new Database(path)
+        const db = new (sqliteDatabase())(path)
         try {
           db.exec(sql)
         } finally {

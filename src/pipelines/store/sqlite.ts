@@ -2,7 +2,7 @@
    every failure (SQLITE_BUSY, a constraint, a missing key) reaches the caller as a rejection, as with PostgreSQL. */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type BetterSqlite3 from 'better-sqlite3'
 import type { PipelineStore, RunPatch, RunState, StoredPipeline, StoredRun } from '../types.js'
 import {
   checkLogMaxBytes,
@@ -22,6 +22,7 @@ import {
   withMarker,
 } from './common.js'
 import { migrateSqlite } from './migrations.js'
+import { sqliteDatabase } from './sqlite-driver.js'
 import { type SecretBox } from './secret-box.js'
 
 /** SQLite binds no booleans: 1/0. */
@@ -34,7 +35,7 @@ const marks = (n: number): string => Array.from({ length: n }, () => '?').join('
  */
 export class SqlitePipelineStore implements PipelineStore {
   readonly kind = 'sqlite' as const
-  readonly #db: Database.Database
+  readonly #db: BetterSqlite3.Database
   readonly #box: SecretBox | undefined
   readonly #logMaxBytes: number
   /** Versions applied when this store opened the file (empty when it was already current). */
@@ -45,7 +46,7 @@ export class SqlitePipelineStore implements PipelineStore {
     this.#logMaxBytes = checkLogMaxBytes(options.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES)
     const memory = path === ':memory:' || path === ''
     if (!memory) mkdirSync(dirname(path), { recursive: true })
-    this.#db = new Database(path)
+    this.#db = new (sqliteDatabase())(path)
     try {
       this.#db.pragma('journal_mode = WAL')
       this.#db.pragma('busy_timeout = 5000')
