@@ -24,6 +24,8 @@ export interface ServiceMetrics {
   recordEmitted(kind: RunKind, recordKind: string): void
   sinkOutcome(kind: RunKind, recordKind: string, outcome: string): void
   awsCall: AwsCallObserver
+  /** A deployed pipeline's run ended: its type (metadata, usage, lineage), what started it, its final state and time. */
+  pipelineRun(type: string, trigger: string, state: string, seconds: number): void
   /** A request refused before any work: shed (503 overload), rate limited, too many failed logins, concurrency gate. */
   rejected(reason: 'shed' | 'rate_limited' | 'auth_failures' | 'concurrency', route: string): void
 }
@@ -92,6 +94,19 @@ export function createServiceMetrics(): ServiceMetrics {
     labelNames: ['reason', 'route'] as const,
     registers,
   })
+  const pipelineRuns = new Counter({
+    name: `${PREFIX}pipeline_runs_total`,
+    help: 'Runs of deployed pipelines that ended, by pipeline type, trigger (manual, schedule, retry) and final state (success, partialSuccess, failed)',
+    labelNames: ['type', 'trigger', 'state'] as const,
+    registers,
+  })
+  const pipelineRunSeconds = new Histogram({
+    name: `${PREFIX}pipeline_run_duration_seconds`,
+    help: 'Time from a deployed pipeline run start to its end (0 for a run that never started), by pipeline type and final state',
+    labelNames: ['type', 'state'] as const,
+    buckets: [1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600],
+    registers,
+  })
   // The gauge exists at 0 from the start: an absent series and "none running" look alike otherwise.
   for (const kind of ['ingest', 'queryLog']) runsRunning.set({ kind }, 0)
 
@@ -108,6 +123,10 @@ export function createServiceMetrics(): ServiceMetrics {
     recordEmitted: (run, kind) => records.inc({ run, kind }),
     sinkOutcome: (run, kind, outcome) => sinkWrites.inc({ run, kind, outcome }),
     awsCall: (operation, outcome) => awsCalls.inc({ operation, outcome }),
+    pipelineRun(type, trigger, state, seconds) {
+      pipelineRuns.inc({ type, trigger, state })
+      pipelineRunSeconds.observe({ type, state }, seconds)
+    },
     rejected: (reason, route) => rejectedRequests.inc({ reason, route }),
   }
 }

@@ -299,7 +299,10 @@ export class PipelineService {
       const log = new RunLog(store, runId, this.opts.log, { pipeline: run.dagId, runId })
       const outcome = await executeRun(pipeline, run, controller.signal, log, this.opts.run)
       await log.flush()
-      await store.transitionRun(runId, ['running'], { state: outcome.state, endedAt: Date.now(), summary: outcome.summary, error: outcome.error ?? null })
+      const endedAt = Date.now()
+      if (await store.transitionRun(runId, ['running'], { state: outcome.state, endedAt, summary: outcome.summary, error: outcome.error ?? null })) {
+        this.opts.run.metrics.pipelineRun(pipeline.pipelineType, run.trigger, outcome.state, (endedAt - now) / 1000)
+      }
       const killed = controller.signal.aborted
       if (outcome.state === 'failed' && !killed) await this.retry(pipeline, run)
     } finally {
@@ -330,6 +333,7 @@ export class PipelineService {
   private async finish(pipeline: StoredPipeline, run: StoredRun, from: RunState[], error: string, retry: boolean): Promise<void> {
     const endedAt = Date.now()
     if (!(await this.opts.store.transitionRun(run.runId, from, { state: 'failed', endedAt, error }))) return
+    this.opts.run.metrics.pipelineRun(pipeline.pipelineType, run.trigger, 'failed', run.startedAt ? (endedAt - run.startedAt) / 1000 : 0)
     await this.opts.store.appendLog(run.runId, [`[${new Date(endedAt).toISOString()}] ERROR Run failed: ${error}`]).catch(() => undefined)
     this.opts.log.warn({ pipeline: pipeline.dagId, runId: run.runId, error }, 'pipeline run failed')
     try {

@@ -99,6 +99,11 @@ t.test('deploy, trigger, status, last logs, then a scheduled run; all of it reac
     'the scheduled run reported its status too',
   )
 
+  // The operator's view: both runs in /metrics, by type, trigger and state.
+  const scraped = await h.app.metrics.scrape()
+  t.match(scraped, /^athena_connector_pipeline_runs_total\{type="metadata",trigger="manual",state="success"\} 1$/m, 'the manual run in /metrics')
+  t.match(scraped, /^athena_connector_pipeline_runs_total\{type="metadata",trigger="schedule",state="success"\} 1$/m, 'the scheduled run in /metrics')
+
   // Restart on the same store: the pipeline and its history are still there.
   await h.app.close()
   const h2 = await startHarness(t, { config: { automation: AUTOMATION, openMetadataSink: SINK, pipelines: pipelineSettings(db) } })
