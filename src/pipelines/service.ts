@@ -303,7 +303,8 @@ export class PipelineService {
       if (await store.transitionRun(runId, ['running'], { state: outcome.state, endedAt, summary: outcome.summary, error: outcome.error ?? null })) {
         this.opts.run.metrics.pipelineRun(pipeline.pipelineType, run.trigger, outcome.state, (endedAt - now) / 1000)
       }
-      const killed = controller.signal.aborted
+      // A run OpenMetadata killed is not retried; one stopped by a shutdown is (the next process, or another replica, runs it).
+      const killed = controller.signal.aborted && !this.stopping
       if (outcome.state === 'failed' && !killed) await this.retry(pipeline, run)
     } finally {
       this.running.delete(runId)
@@ -315,7 +316,7 @@ export class PipelineService {
   /** Queues the next attempt of a failed run, when the pipeline's retries allow one. */
   private async retry(pipeline: StoredPipeline, run: StoredRun): Promise<void> {
     const current = await this.opts.store.getPipeline(pipeline.dagId)
-    if (!current || this.stopping) return
+    if (!current) return
     const schedule = safeSchedule(current)
     if (!schedule || run.attempt > schedule.retries) return
     try {
