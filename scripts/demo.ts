@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { startFakeAws } from '../test/support/aws-endpoint.js'
 import { loadSampleCatalog } from '../test/support/catalog.js'
 import { startFakeOm } from '../test/support/fake-om.js'
-import { basic, ingestionPipeline, PASSWORD, PREFIX, seedAthenaService, TEST_PIPELINE_KEY, USER } from '../test/support/pipelines.js'
+import { ingestionPipeline, PASSWORD, pipelineHttp, PREFIX, seedAthenaService, TEST_PIPELINE_KEY, USER } from '../test/support/pipelines.js'
 
 const serverEntry = fileURLToPath(new URL('../src/server.js', import.meta.url))
 
@@ -154,14 +154,7 @@ try {
   // OpenMetadata deploys a metadata pipeline of the service here, runs it, and reads its status and logs.
   seedAthenaService(om, 'athena_demo', connection)
   const pipeline = ingestionPipeline(om, { service: 'athena_demo', name: 'athena_demo_metadata', schedule: '0 2 * * *' })
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${PREFIX}/${path}`, {
-      method,
-      headers: { authorization: basic(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    })
-    return { status: res.status, json: (await res.json()) as any }
-  }
+  const call = pipelineHttp(base)
   const deployed = await call('POST', 'deploy', pipeline)
   console.log(`\nPOST ${PREFIX}/deploy (metadata pipeline, daily at 02:00 UTC) → HTTP ${deployed.status}: ${deployed.json.message}`)
   check(deployed.status === 200, 'deploy should answer 200')

@@ -9,7 +9,7 @@ import { startFakeAws } from '../support/aws-endpoint.js'
 import { generateCatalog } from '../support/catalog.js'
 import { startFakeOm } from '../support/fake-om.js'
 import { athenaConnection } from '../support/harness.js'
-import { basic, ingestionPipeline, PASSWORD, PREFIX, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
+import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
 import { startPostgres } from '../support/postgres.js'
 import { startServerProcess, type ServerProcess } from '../support/server-process.js'
 
@@ -30,14 +30,7 @@ async function replica(
     LOG_LEVEL: 'info',
     AUTH_TOKEN: '',
   })
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${p.port}${PREFIX}/${path}`, {
-      method,
-      headers: { authorization: basic(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    })
-    return { status: res.status, json: (await res.json()) as any }
-  }
+  const call = pipelineHttp(`http://127.0.0.1:${p.port}`)
   return Object.assign(p, { call })
 }
 

@@ -11,8 +11,13 @@ import { startFakeAws } from '../support/aws-endpoint.js'
 import { generateCatalog } from '../support/catalog.js'
 import { startFakeOm } from '../support/fake-om.js'
 import { athenaConnection } from '../support/harness.js'
-import { basic, ingestionPipeline, PASSWORD, PREFIX, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
+import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
 import { startServerProcess } from '../support/server-process.js'
+
+/** A service process's environment: the pipeline API on, a store in `dir`. */
+function processEnv(dir: string) {
+  return { AUTOMATION_USERNAME: USER, AUTOMATION_PASSWORD: PASSWORD, PIPELINE_SECRET_KEY: TEST_PIPELINE_KEY, PIPELINE_DB_PATH: join(dir, 'p.sqlite'), AUTH_TOKEN: '' }
+}
 
 t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the process exits 0, the next one resumes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pipelines-shutdown-'))
@@ -21,20 +26,13 @@ t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the pro
   t.teardown(() => aws.close())
   const om = await startFakeOm(t)
   seedAthenaService(om, 'athena_prod', athenaConnection(aws))
-  const env = { AUTOMATION_USERNAME: USER, AUTOMATION_PASSWORD: PASSWORD, PIPELINE_SECRET_KEY: TEST_PIPELINE_KEY, PIPELINE_DB_PATH: join(dir, 'p.sqlite'), AUTH_TOKEN: '' }
-  const call = async (port: number, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}${PREFIX}/${path}`, {
-      method,
-      headers: { authorization: basic(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    })
-    return { status: res.status, json: (await res.json()) as any }
-  }
+  const env = processEnv(dir)
 
   const first = await startServerProcess(t, env)
+  const firstCall = pipelineHttp(`http://127.0.0.1:${first.port}`)
   const entity = ingestionPipeline(om, { service: 'athena_prod', schedule: '@daily', airflowConfig: { retries: 1, retryDelay: 0 } })
-  t.equal((await call(first.port, 'POST', 'deploy', entity)).status, 200)
-  t.equal((await call(first.port, 'POST', 'trigger', { dag_id: entity.name })).status, 200)
+  t.equal((await firstCall('POST', 'deploy', entity)).status, 200)
+  t.equal((await firstCall('POST', 'trigger', { dag_id: entity.name })).status, 200)
   const running = await waitFor('the run to report running', () => om.pipelinesApi.statusPuts.find((p) => p.body.pipelineState === 'running'), 30_000, 20)
   await waitFor('the run to be reading tables', () => aws.count('glue:GetTables') >= 2, 30_000, 20)
   first.kill('SIGTERM')
@@ -45,13 +43,14 @@ t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the pro
   t.ok(final.endDate >= final.startDate, 'with its end date')
 
   const second = await startServerProcess(t, env)
-  const status = await call(second.port, 'GET', `status?dag_id=${entity.name}`)
+  const secondCall = pipelineHttp(`http://127.0.0.1:${second.port}`)
+  const status = await secondCall('GET', `status?dag_id=${entity.name}`)
   t.equal(status.status, 200, 'the pipeline is still deployed')
   t.same((status.json as any[]).map((s) => s.runId).slice(-1), [running.body.runId], 'with its run')
   const runs = await waitFor(
     'the retry the shutdown left queued to finish on the next process',
     async () => {
-      const list = (await call(second.port, 'GET', `status?dag_id=${entity.name}`)).json as any[]
+      const list = (await secondCall('GET', `status?dag_id=${entity.name}`)).json as any[]
       return list.length === 2 && list.every((s) => !['queued', 'running'].includes(s.pipelineState)) ? list : undefined
     },
     60_000,
@@ -65,7 +64,7 @@ t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the pro
     ],
     'the stopped run is failed, not running, and its retry ran on the next process',
   )
-  const stoppedLogs = await call(second.port, 'GET', `last_dag_logs?dag_id=${entity.name}&task_id=ingestion_task`)
+  const stoppedLogs = await secondCall('GET', `last_dag_logs?dag_id=${entity.name}&task_id=ingestion_task`)
   t.match(stoppedLogs.json.ingestion_task, /Run finished: success/, 'the last log is the retry’s')
   second.kill('SIGTERM')
   t.equal(await second.exited, 0)
@@ -78,29 +77,23 @@ t.test('a process killed during a run (SIGKILL): the next start fails the run, t
   t.teardown(() => aws.close())
   const om = await startFakeOm(t)
   seedAthenaService(om, 'athena_prod', athenaConnection(aws))
-  const env = { AUTOMATION_USERNAME: USER, AUTOMATION_PASSWORD: PASSWORD, PIPELINE_SECRET_KEY: TEST_PIPELINE_KEY, PIPELINE_DB_PATH: join(dir, 'p.sqlite'), AUTH_TOKEN: '' }
-  const call = async (port: number, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}${PREFIX}/${path}`, {
-      method,
-      headers: { authorization: basic(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    })
-    return { status: res.status, json: (await res.json()) as any }
-  }
+  const env = processEnv(dir)
   const first = await startServerProcess(t, env)
+  const firstCall = pipelineHttp(`http://127.0.0.1:${first.port}`)
   const entity = ingestionPipeline(om, { service: 'athena_prod', airflowConfig: { retries: 1, retryDelay: 0 } })
-  t.equal((await call(first.port, 'POST', 'deploy', entity)).status, 200)
-  t.equal((await call(first.port, 'POST', 'trigger', { dag_id: entity.name })).status, 200)
+  t.equal((await firstCall('POST', 'deploy', entity)).status, 200)
+  t.equal((await firstCall('POST', 'trigger', { dag_id: entity.name })).status, 200)
   const running = await waitFor('the run to report running', () => om.pipelinesApi.statusPuts.find((p) => p.body.pipelineState === 'running'), 30_000, 20)
   first.kill('SIGKILL')
   await first.exited
 
   // The schedule-less pipeline's retry runs on the next process, at its start.
   const second = await startServerProcess(t, env)
+  const secondCall = pipelineHttp(`http://127.0.0.1:${second.port}`)
   const runs = await waitFor(
     'the lost run failed and its retry finished',
     async () => {
-      const list = (await call(second.port, 'GET', `status?dag_id=${entity.name}`)).json as any[]
+      const list = (await secondCall('GET', `status?dag_id=${entity.name}`)).json as any[]
       return list.length === 2 && list.every((s) => !['queued', 'running'].includes(s.pipelineState)) ? list : undefined
     },
     60_000,

@@ -156,3 +156,15 @@ export async function waitForFinalRun(client: ReturnType<typeof pipelineClient>,
     150,
   )
 }
+
+/** OpenMetadata's calls over HTTP to a listening service (a real process): `call(method, path below the prefix, body?)`. */
+export function pipelineHttp(base: string) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const res = await fetch(`${base}${PREFIX}/${path}`, {
+      method,
+      headers: { authorization: basic(), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    })
+    return { status: res.status, json: (await res.json()) as any }
+  }
+}
