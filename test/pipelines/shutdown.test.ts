@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startFakeAws } from '../support/aws-endpoint.js'
 import { generateCatalog } from '../support/catalog.js'
 import { startFakeOm } from '../support/fake-om.js'
@@ -14,39 +14,46 @@ import { athenaConnection } from '../support/harness.js'
 import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
 import { startServerProcess } from '../support/server-process.js'
 
-/** A service process's environment: the pipeline API on, a store in `dir`. */
-function processEnv(dir: string) {
-  return { AUTOMATION_USERNAME: USER, AUTOMATION_PASSWORD: PASSWORD, PIPELINE_SECRET_KEY: TEST_PIPELINE_KEY, PIPELINE_DB_PATH: join(dir, 'p.sqlite'), AUTH_TOKEN: '' }
-}
-
-t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the process exits 0, the next one resumes', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pipelines-shutdown-'))
+/**
+ * A service process with the pipeline API on and a store of the test's, a slow 1,200-table catalog, and a pipeline
+ * (retries: 1) deployed and triggered: answers once its run reported running. `restart()` starts the next process
+ * on the same store.
+ */
+async function runningPipeline(t: Test, schedule?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'pipelines-process-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const aws = await startFakeAws({ catalog: generateCatalog({ schemas: 6, tablesPerSchema: 300, columnsPerTable: 8 }), latencyMs: 40 })
+  const aws = await startFakeAws({ catalog: generateCatalog({ schemas: 4, tablesPerSchema: 300, columnsPerTable: 8 }), latencyMs: 40 })
   t.teardown(() => aws.close())
   const om = await startFakeOm(t)
   seedAthenaService(om, 'athena_prod', athenaConnection(aws))
-  const env = processEnv(dir)
-
+  const env = { AUTOMATION_USERNAME: USER, AUTOMATION_PASSWORD: PASSWORD, PIPELINE_SECRET_KEY: TEST_PIPELINE_KEY, PIPELINE_DB_PATH: join(dir, 'p.sqlite'), AUTH_TOKEN: '' }
   const first = await startServerProcess(t, env)
-  const firstCall = pipelineHttp(`http://127.0.0.1:${first.port}`)
-  const entity = ingestionPipeline(om, { service: 'athena_prod', schedule: '@daily', airflowConfig: { retries: 1, retryDelay: 0 } })
-  t.equal((await firstCall('POST', 'deploy', entity)).status, 200)
-  t.equal((await firstCall('POST', 'trigger', { dag_id: entity.name })).status, 200)
+  const call = pipelineHttp(`http://127.0.0.1:${first.port}`)
+  const entity = ingestionPipeline(om, { service: 'athena_prod', ...(schedule ? { schedule } : {}), airflowConfig: { retries: 1, retryDelay: 0 } })
+  t.equal((await call('POST', 'deploy', entity)).status, 200)
+  t.equal((await call('POST', 'trigger', { dag_id: entity.name })).status, 200)
   const running = await waitFor('the run to report running', () => om.pipelinesApi.statusPuts.find((p) => p.body.pipelineState === 'running'), 30_000, 20)
+  const restart = async () => {
+    const next = await startServerProcess(t, env)
+    return { process: next, call: pipelineHttp(`http://127.0.0.1:${next.port}`) }
+  }
+  return { aws, om, first, entity, runId: running.body.runId as string, restart }
+}
+
+t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the process exits 0, the next one resumes', async (t) => {
+  const { aws, om, first, entity, runId, restart } = await runningPipeline(t, '@daily')
   await waitFor('the run to be reading tables', () => aws.count('glue:GetTables') >= 2, 30_000, 20)
   first.kill('SIGTERM')
   t.equal(await first.exited, 0, 'the process exits 0')
-  const puts = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === running.body.runId).map((p) => p.body.pipelineState)
+  const puts = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === runId).map((p) => p.body.pipelineState)
   t.same(puts, ['running', 'failed'], 'OpenMetadata was told the run failed before the process exited')
-  const final = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === running.body.runId).at(-1)!.body
+  const final = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === runId).at(-1)!.body
   t.ok(final.endDate >= final.startDate, 'with its end date')
 
-  const second = await startServerProcess(t, env)
-  const secondCall = pipelineHttp(`http://127.0.0.1:${second.port}`)
+  const { process: second, call: secondCall } = await restart()
   const status = await secondCall('GET', `status?dag_id=${entity.name}`)
   t.equal(status.status, 200, 'the pipeline is still deployed')
-  t.same((status.json as any[]).map((s) => s.runId).slice(-1), [running.body.runId], 'with its run')
+  t.same((status.json as any[]).map((s) => s.runId).slice(-1), [runId], 'with its run')
   const runs = await waitFor(
     'the retry the shutdown left queued to finish on the next process',
     async () => {
@@ -57,7 +64,7 @@ t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the pro
     200,
   )
   t.same(
-    runs.map((s) => [s.runId === running.body.runId ? 'the stopped run' : 'its retry', s.pipelineState]),
+    runs.map((s) => [s.runId === runId ? 'the stopped run' : 'its retry', s.pipelineState]),
     [
       ['its retry', 'success'],
       ['the stopped run', 'failed'],
@@ -71,25 +78,12 @@ t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the pro
 })
 
 t.test('a process killed during a run (SIGKILL): the next start fails the run, tells OpenMetadata, and retries it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'pipelines-sigkill-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const aws = await startFakeAws({ catalog: generateCatalog({ schemas: 4, tablesPerSchema: 200, columnsPerTable: 8 }), latencyMs: 40 })
-  t.teardown(() => aws.close())
-  const om = await startFakeOm(t)
-  seedAthenaService(om, 'athena_prod', athenaConnection(aws))
-  const env = processEnv(dir)
-  const first = await startServerProcess(t, env)
-  const firstCall = pipelineHttp(`http://127.0.0.1:${first.port}`)
-  const entity = ingestionPipeline(om, { service: 'athena_prod', airflowConfig: { retries: 1, retryDelay: 0 } })
-  t.equal((await firstCall('POST', 'deploy', entity)).status, 200)
-  t.equal((await firstCall('POST', 'trigger', { dag_id: entity.name })).status, 200)
-  const running = await waitFor('the run to report running', () => om.pipelinesApi.statusPuts.find((p) => p.body.pipelineState === 'running'), 30_000, 20)
+  const { om, first, entity, runId, restart } = await runningPipeline(t)
   first.kill('SIGKILL')
   await first.exited
 
   // The schedule-less pipeline's retry runs on the next process, at its start.
-  const second = await startServerProcess(t, env)
-  const secondCall = pipelineHttp(`http://127.0.0.1:${second.port}`)
+  const { process: second, call: secondCall } = await restart()
   const runs = await waitFor(
     'the lost run failed and its retry finished',
     async () => {
@@ -104,8 +98,8 @@ t.test('a process killed during a run (SIGKILL): the next start fails the run, t
     ['success', 'failed'],
     'the lost run failed; its retry succeeded',
   )
-  t.equal(runs[1].runId, running.body.runId)
-  const lost = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === running.body.runId).map((p) => p.body.pipelineState)
+  t.equal(runs[1].runId, runId)
+  const lost = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === runId).map((p) => p.body.pipelineState)
   t.same(lost, ['running', 'failed'], 'OpenMetadata was told the lost run failed')
   second.kill('SIGTERM')
   t.equal(await second.exited, 0)
