@@ -9,7 +9,7 @@ import { startFakeAws } from '../support/aws-endpoint.js'
 import { generateCatalog } from '../support/catalog.js'
 import { startFakeOm } from '../support/fake-om.js'
 import { athenaConnection } from '../support/harness.js'
-import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
+import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor, waitForRunsOver } from '../support/pipelines.js'
 import { startPostgres } from '../support/postgres.js'
 import { startServerProcess, type ServerProcess } from '../support/server-process.js'
 
@@ -123,16 +123,7 @@ t.test('two replicas on one PostgreSQL database', async (t) => {
     t.ok(owner, `the run is owned by one of the replicas (${String(running.owner)})`)
     owner!.kill('SIGKILL')
     await owner!.exited
-    const statuses = await waitFor(
-      'the retry to finish on the surviving replica',
-      async () => {
-        const res = await survivor.call('GET', `status?dag_id=${entity.name}`)
-        const list = res.json as any[]
-        return list.length === 2 && list.every((s) => !['queued', 'running'].includes(s.pipelineState)) ? list : undefined
-      },
-      90_000,
-      250,
-    )
+    const statuses = await waitForRunsOver(survivor.call, entity.name, 2)
     t.same(
       statuses.map((s) => s.pipelineState),
       ['success', 'failed'],

@@ -11,7 +11,7 @@ import { startFakeAws } from '../support/aws-endpoint.js'
 import { generateCatalog } from '../support/catalog.js'
 import { startFakeOm } from '../support/fake-om.js'
 import { athenaConnection } from '../support/harness.js'
-import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor } from '../support/pipelines.js'
+import { ingestionPipeline, PASSWORD, pipelineHttp, seedAthenaService, TEST_PIPELINE_KEY, USER, waitFor, waitForRunsOver } from '../support/pipelines.js'
 import { startServerProcess } from '../support/server-process.js'
 
 /**
@@ -54,15 +54,7 @@ t.test('SIGTERM during a run: the run ends failed, OpenMetadata is told, the pro
   const status = await secondCall('GET', `status?dag_id=${entity.name}`)
   t.equal(status.status, 200, 'the pipeline is still deployed')
   t.same((status.json as any[]).map((s) => s.runId).slice(-1), [runId], 'with its run')
-  const runs = await waitFor(
-    'the retry the shutdown left queued to finish on the next process',
-    async () => {
-      const list = (await secondCall('GET', `status?dag_id=${entity.name}`)).json as any[]
-      return list.length === 2 && list.every((s) => !['queued', 'running'].includes(s.pipelineState)) ? list : undefined
-    },
-    60_000,
-    200,
-  )
+  const runs = await waitForRunsOver(secondCall, entity.name, 2)
   t.same(
     runs.map((s) => [s.runId === runId ? 'the stopped run' : 'its retry', s.pipelineState]),
     [
@@ -84,15 +76,7 @@ t.test('a process killed during a run (SIGKILL): the next start fails the run, t
 
   // The schedule-less pipeline's retry runs on the next process, at its start.
   const { process: second, call: secondCall } = await restart()
-  const runs = await waitFor(
-    'the lost run failed and its retry finished',
-    async () => {
-      const list = (await secondCall('GET', `status?dag_id=${entity.name}`)).json as any[]
-      return list.length === 2 && list.every((s) => !['queued', 'running'].includes(s.pipelineState)) ? list : undefined
-    },
-    60_000,
-    200,
-  )
+  const runs = await waitForRunsOver(secondCall, entity.name, 2)
   t.same(
     runs.map((r) => r.pipelineState),
     ['success', 'failed'],

@@ -168,3 +168,16 @@ export function pipelineHttp(base: string) {
     return { status: res.status, json: (await res.json()) as any }
   }
 }
+
+/** Waits until a process's pipeline has `runs` runs, none queued or running; answers its status list (newest first). */
+export function waitForRunsOver(call: ReturnType<typeof pipelineHttp>, dagId: string, runs: number, timeoutMs = 60_000): Promise<any[]> {
+  return waitFor(
+    `${runs} finished runs of ${dagId}`,
+    async () => {
+      const list = (await call('GET', `status?dag_id=${dagId}`)).json as any[]
+      return list.length === runs && list.every((s) => !['queued', 'running'].includes(s.pipelineState)) ? list : undefined
+    },
+    timeoutMs,
+    200,
+  )
+}
