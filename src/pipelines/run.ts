@@ -24,6 +24,7 @@ import { ServiceError } from '../errors.js'
 import { startIngest } from '../ingest/run.js'
 import type { ServiceMetrics } from '../metrics.js'
 import type { StepSummary } from '../openmetadata/om-types.js'
+import { buildStepSummary } from '../openmetadata/status.js'
 import { startQueryLog } from '../querylog/run.js'
 import { reportRun } from '../run-report.js'
 import { checkEndpoint, type HostPattern } from '../security/endpoint-guard.js'
@@ -154,8 +155,10 @@ export async function executeRun(pipeline: StoredPipeline, run: StoredRun, signa
     const message = signal.aborted ? abortReason(signal) : errorText(err)
     outcome = { state: 'failed', summary, error: message }
   }
-  if (outcome.error) log.error(`Run failed: ${outcome.error}`)
-  else log.info(`Run finished: ${outcome.state}`, { steps: outcome.summary.map((s) => ({ name: s.name, records: s.records, errors: s.errors, warnings: s.warnings, filtered: s.filtered })) })
+  if (outcome.error) {
+    log.error(`Run failed: ${outcome.error}`)
+    outcome.summary = withFailure(outcome.summary, pipeline.fqn, outcome.error)
+  } else log.info(`Run finished: ${outcome.state}`, { steps: outcome.summary.map((s) => ({ name: s.name, records: s.records, errors: s.errors, warnings: s.warnings, filtered: s.filtered })) })
   if (server) {
     // The run's client may be aborted (kill): report with a fresh one.
     const reporter = signal.aborted ? await PipelineServer.connect(pipeline, deps).catch(() => undefined) : server
@@ -173,6 +176,16 @@ function abortReason(signal: AbortSignal): string {
 function errorText(err: unknown): string {
   if (err instanceof ServiceError || err instanceof OmUnreachableError) return err.message
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+}
+
+/**
+ * The IngestionStatus a failed run reports: its steps with the reason among the first step's failures (a run
+ * stopped before its status line — killed, shut down, an error — reports one source step), so OpenMetadata's run
+ * summary says why, not only "failed".
+ */
+export function withFailure(summary: StepSummary[], name: string, error: string): StepSummary[] {
+  const [first, ...rest] = summary.length > 0 ? summary : [buildStepSummary('Athena')]
+  return [{ ...first!, errors: first!.errors + 1, failures: [...first!.failures, { name, error }] }, ...rest]
 }
 
 /** Success % over the steps (records against errors); 100 → success, ≥ threshold → partialSuccess, else failed. */

@@ -16,11 +16,12 @@
 import { randomUUID } from 'node:crypto'
 import type { IngestionPipelineBodyT } from '../../schemas/pipelines.js'
 import { BadInputError, ServiceError } from '../errors.js'
+import type { StepSummary } from '../openmetadata/om-types.js'
 import { resolveTarget } from '../sink/target.js'
 import { cleanDagId, TASK_ID } from './dag-id.js'
 import type { RunQueue } from './queue.js'
 import { RunLog, type ProcessLog } from './run-log.js'
-import { athenaConfigOf, executeRun, PipelineServer, RunAborted, type RunDeps } from './run.js'
+import { athenaConfigOf, executeRun, PipelineServer, RunAborted, withFailure, type RunDeps } from './run.js'
 import { parseSchedule, type Schedule } from './schedule.js'
 import { setLongTimeout } from './long-timer.js'
 import { MissingSecretKeyError } from './store/open.js'
@@ -345,7 +346,7 @@ export class PipelineService {
         timestamp: run.slot,
         ...(run.startedAt ? { startDate: run.startedAt } : {}),
         endDate: endedAt,
-        status: (run.summary ?? []) as never,
+        status: withFailure((run.summary ?? []) as StepSummary[], pipeline.fqn, error),
       })
     } catch (err) {
       this.opts.log.warn({ pipeline: pipeline.dagId, runId: run.runId, error: (err as Error).message }, 'could not report the failed status to OpenMetadata')

@@ -180,6 +180,10 @@ for (const moment of ['reading', 'writing'] as const) {
     t.ok(written < 3000, `the run stopped before the end (${written} of 3000 tables written)`)
     const final = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === run.runId).at(-1)!.body
     t.equal(final.pipelineState, 'failed', 'OpenMetadata was told failed')
+    t.ok(
+      final.status[0].failures.some((f: any) => f.name === entity.fullyQualifiedName && /^Killed: OpenMetadata asked to stop the run \(kill\)/.test(f.error)),
+      'and why, in the run summary',
+    )
     const logs = (await client.logs(entity.name, 'ingestion_task')).json()
     t.match(logs.ingestion_task, /Killed: OpenMetadata asked to stop the run \(kill\)/)
     const again = await client.kill(entity.name)

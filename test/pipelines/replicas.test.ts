@@ -136,6 +136,8 @@ t.test('two replicas on one PostgreSQL database', async (t) => {
     t.equal(Number(rows[1].attempt), 2, 'as attempt 2')
     const lostPuts = om.pipelinesApi.statusPuts.filter((p) => p.body.runId === running.run_id).map((p) => p.body.pipelineState)
     t.equal(lostPuts.at(-1), 'failed', 'OpenMetadata was told the lost run failed')
+    const lostStatus = om.pipelinesApi.statuses.get(entity.fullyQualifiedName)!.get(running.run_id)!
+    t.match(lostStatus.status[0].failures, [{ error: /stopped: no heartbeat/ }], 'and why, in its run summary')
     const logs = await survivor.call('GET', `last_dag_logs?dag_id=${entity.name}&task_id=ingestion_task`)
     t.match(logs.json.ingestion_task, /Run finished: success/, 'the last log is the retry’s')
   })

@@ -1,7 +1,8 @@
 import t from 'tap'
 import { cleanDagId, TASK_ID } from '../../src/pipelines/dag-id.js'
 import { LocalRunQueue } from '../../src/pipelines/queue.js'
-import { stateOf, SUCCESS_THRESHOLD } from '../../src/pipelines/run.js'
+import { stateOf, SUCCESS_THRESHOLD, withFailure } from '../../src/pipelines/run.js'
+import { assertOm } from '../support/om-spec.js'
 
 const step = (name: string, records: number, errors: number) => ({ name, records, errors, warnings: 0, filtered: 0, updated_records: 0, failures: [] })
 
@@ -42,4 +43,23 @@ t.test('the in-process queue: a key is one waiting run, and the key is free agai
   await new Promise((r) => setTimeout(r, 20))
   t.same(seen, ['a', 'b', 'd'], 'c was dropped (b with its key was waiting); d was taken (a had started)')
   await q.stop()
+})
+
+t.test('a failed run says why in its IngestionStatus', async (t) => {
+  const none = withFailure([], 'svc.pipe', 'Killed: OpenMetadata asked to stop the run (kill)')
+  t.same(
+    none.map((s) => [s.name, s.errors, s.failures]),
+    [['Athena', 1, [{ name: 'svc.pipe', error: 'Killed: OpenMetadata asked to stop the run (kill)' }]]],
+    'a run stopped before its status: one source step',
+  )
+  const partial = withFailure([step('Athena', 10, 0), step('OpenMetadata', 8, 0)], 'svc.pipe', 'The service shut down during the run')
+  t.same(
+    partial.map((s) => [s.name, s.records, s.errors, s.failures.length]),
+    [
+      ['Athena', 10, 1, 1],
+      ['OpenMetadata', 8, 0, 0],
+    ],
+    'the reason joins the first step; the counts stay',
+  )
+  assertOm(t, 'entity/services/ingestionPipelines/status.json#/definitions/ingestionStatus', partial)
 })
