@@ -291,7 +291,10 @@ export class PipelineService {
     const active = await store.listRuns(run.dagId, { states: ['running'], limit: 1 })
     if (active.length > 0) return 'defer'
     const now = Date.now()
-    if (!(await store.transitionRun(runId, ['queued'], { state: 'running', owner: this.instanceId, startedAt: now, heartbeatAt: now }))) return 'done'
+    if (!(await store.transitionRun(runId, ['queued'], { state: 'running', owner: this.instanceId, startedAt: now, heartbeatAt: now }))) {
+      // Still queued: another replica started a run of this pipeline a moment ago; otherwise it was taken or killed.
+      return (await store.getRun(runId))?.state === 'queued' ? 'defer' : 'done'
+    }
     const controller = new AbortController()
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))

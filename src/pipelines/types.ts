@@ -83,7 +83,8 @@ export interface PipelineStore {
   updateRun(runId: string, patch: RunPatch): Promise<void>
   /**
    * Atomically moves a run from one state to another (e.g. queued → running with owner/startedAt): true when
-   * this call made the change, false when the run was no longer in `from` (another replica took it, or kill).
+   * this call made the change, false when the run was no longer in `from` (another replica took it, or kill), or
+   * when it would make a second running run of its pipeline (the database keeps one per pipeline).
    */
   transitionRun(runId: string, from: RunState[], patch: RunPatch & { state: RunState }): Promise<boolean>
   getRun(runId: string): Promise<StoredRun | undefined>

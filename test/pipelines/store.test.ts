@@ -242,6 +242,19 @@ export function storeSuite(backend: Backend): void {
     t.equal((await store.getRun(r.runId))?.endedAt, 80_000)
   })
 
+  withStore('runs: one running run per pipeline — a second queued → running is refused (false) until the first ends', async (t, store) => {
+    await store.putPipeline(pipeline('one'))
+    await store.putPipeline(pipeline('two'))
+    const [a, b, c] = [run('one', { slot: 1 }), run('one', { slot: 2 }), run('two', { slot: 1 })]
+    for (const r of [a, b, c]) await store.insertRun(r)
+    t.equal(await store.transitionRun(a.runId, ['queued'], { state: 'running', owner: 'A' }), true)
+    t.equal(await store.transitionRun(b.runId, ['queued'], { state: 'running', owner: 'B' }), false, 'a second running run of the pipeline is refused')
+    t.equal((await store.getRun(b.runId))?.state, 'queued', 'and stays queued')
+    t.equal(await store.transitionRun(c.runId, ['queued'], { state: 'running', owner: 'B' }), true, 'another pipeline runs meanwhile')
+    t.equal(await store.transitionRun(a.runId, ['running'], { state: 'success' }), true)
+    t.equal(await store.transitionRun(b.runId, ['queued'], { state: 'running', owner: 'B' }), true, 'once the first ended, the second starts')
+  })
+
   withStore('runs: listRuns newest first (queuedAt, then slot), filtered by state, limited (default 10)', async (t, store) => {
     await store.putPipeline(pipeline('l'))
     await store.putPipeline(pipeline('other'))
@@ -279,8 +292,9 @@ export function storeSuite(backend: Backend): void {
   withStore('runs: staleRuns, runsInStates and requestKill', async (t, store) => {
     await store.putPipeline(pipeline('s'))
     await store.putPipeline(pipeline('s2'))
+    await store.putPipeline(pipeline('s3'))
     const stale = run('s', { slot: 1, state: 'running', owner: 'dead', startedAt: 100, heartbeatAt: 1_000 })
-    const fresh = run('s', { slot: 2, state: 'running', owner: 'alive', startedAt: 100, heartbeatAt: 9_000 })
+    const fresh = run('s3', { slot: 2, state: 'running', owner: 'alive', startedAt: 100, heartbeatAt: 9_000 })
     const staleOther = run('s2', { slot: 1, state: 'running', owner: 'dead', startedAt: 100, heartbeatAt: 2_000 })
     const queued = run('s', { slot: 3, queuedAt: 3 })
     const done = run('s', { slot: 4, state: 'success', heartbeatAt: 10 })
@@ -292,7 +306,7 @@ export function storeSuite(backend: Backend): void {
     t.same(await store.runsInStates([]), [])
 
     const killed = await store.requestKill('s')
-    t.same(killed.map((r) => r.runId).sort(), [stale.runId, fresh.runId, queued.runId].sort(), "the dag's queued and running runs")
+    t.same(killed.map((r) => r.runId).sort(), [stale.runId, queued.runId].sort(), "the dag's queued and running runs")
     t.ok(
       killed.every((r) => r.killRequested),
       'returned after the change',

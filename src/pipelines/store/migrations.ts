@@ -104,6 +104,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Two replicas may each take a queued run of one pipeline at the same moment: the database keeps one running.
+    version: 2,
+    name: 'one running run per pipeline',
+    sqlite: `CREATE UNIQUE INDEX athena_pipeline_runs_one_running ON athena_pipeline_runs (dag_id) WHERE state = 'running'`,
+    postgres: `CREATE UNIQUE INDEX athena_pipeline_runs_one_running ON athena_pipeline_runs (dag_id) WHERE state = 'running'`,
+  },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)

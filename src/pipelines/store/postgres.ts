@@ -170,8 +170,14 @@ export class PostgresPipelineStore implements PipelineStore {
     const cols = patchColumns(patch)
     const set = cols.map(([c], i) => `${c} = $${i + 1}`).join(', ')
     const n = cols.length
-    const result = await this.#pool.query(`UPDATE athena_pipeline_runs SET ${set} WHERE run_id = $${n + 1} AND state = ANY($${n + 2}::text[])`, [...cols.map(([, v]) => v), runId, from])
-    return result.rowCount === 1
+    try {
+      const result = await this.#pool.query(`UPDATE athena_pipeline_runs SET ${set} WHERE run_id = $${n + 1} AND state = ANY($${n + 2}::text[])`, [...cols.map(([, v]) => v), runId, from])
+      return result.rowCount === 1
+    } catch (err) {
+      // Another run of the pipeline is running (athena_pipeline_runs_one_running, unique_violation): not this time.
+      if ((err as { code?: string }).code === '23505') return false
+      throw err
+    }
   }
 
   async getRun(runId: string): Promise<StoredRun | undefined> {

@@ -112,7 +112,13 @@ export class SqlitePipelineStore implements PipelineStore {
     if (from.length === 0) return false
     const cols = patchColumns(patch)
     const sql = `UPDATE athena_pipeline_runs SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE run_id = ? AND state IN (${marks(from.length)})`
-    return this.#db.prepare(sql).run(...cols.map(([, v]) => bind(v)), runId, ...from).changes === 1
+    try {
+      return this.#db.prepare(sql).run(...cols.map(([, v]) => bind(v)), runId, ...from).changes === 1
+    } catch (err) {
+      // Another run of the pipeline is running (athena_pipeline_runs_one_running): not this time.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false
+      throw err
+    }
   }
 
   async getRun(runId: string): Promise<StoredRun | undefined> {
